@@ -21,12 +21,21 @@ class UnreadableWorkbook(Exception):
     """The upload is not an xlsx workbook, or has no sheet to read."""
 
 
-def safe_cell_value(value: Any) -> Any:
-    """A value that Excel will show as written: text starting with = + - @ (or a tab or
-    carriage return) is prefixed with an apostrophe so it is never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def safe_cell(sheet, value: Any) -> Any:
+    """A value that Excel shows as written and never runs: text starting with = + - @ (or a
+    tab or carriage return) becomes a text cell with Excel's quote prefix, exactly what Excel
+    does when a user types an apostrophe first. The text itself is unchanged, so an export
+    imports back as it was."""
+    if not is_formula_like(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def build_xlsx(
@@ -44,12 +53,14 @@ def build_xlsx(
     bold = Font(bold=True)
     header_cells = []
     for title in header:
-        cell = WriteOnlyCell(sheet, value=safe_cell_value(str(title)))
+        cell = WriteOnlyCell(sheet, value=str(title))
+        if is_formula_like(cell.value):
+            cell.data_type, cell.quotePrefix = "s", True
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([safe_cell_value(value) for value in row])
+        sheet.append([safe_cell(sheet, value) for value in row])
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()
