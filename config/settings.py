@@ -186,6 +186,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env("AUTH_THROTTLE_RATE", "10/min")},
+    "NON_FIELD_ERRORS_KEY": "detail",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,11 +1,38 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import views
+from frontend.views import accounts, audit, departments, employees, home
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("", home.home, name="home"),
+    # Accounts: the names login, logout and password_change are used by settings and by
+    # people.middleware.
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        accounts.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    # People
+    path("people/employees/", employees.employee_list_page, name="employee_list"),
+    path("people/employees/new/", employees.employee_create, name="employee_create"),
+    path("people/employees/<int:pk>/edit/", employees.employee_edit, name="employee_edit"),
+    path("people/employees/import/", employees.employee_import, name="employee_import"),
+    path(
+        "people/employees/import/template.xlsx",
+        employees.roster_template,
+        name="roster_template",
+    ),
+    path("people/employees/export.xlsx", employees.employee_export, name="employee_export"),
+    path("people/departments/", departments.department_list_page, name="department_list"),
+    path("people/departments/new/", departments.department_create, name="department_create"),
+    path("people/departments/<int:pk>/edit/", departments.department_edit, name="department_edit"),
+    path(
+        "people/departments/<int:pk>/delete/",
+        departments.department_delete,
+        name="department_delete",
+    ),
+    # Audit log
+    path("audit/", audit.audit_log, name="audit_log"),
 ]

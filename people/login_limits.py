@@ -1,0 +1,65 @@
+"""Limits on guessing passwords at the login page.
+
+Failed sign-ins are counted per client address and user name in the shared cache (Redis in
+production, so every web worker sees the same count). The window is fixed: it starts at the
+first failure and lasts ``settings.LOGIN_FAILURE_WINDOW_SECONDS``; once
+``settings.LOGIN_FAILURE_LIMIT`` failures are counted, the login page refuses further
+attempts for that pair without checking the password until the window ends.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+_KEY_PREFIX = "login-failures"
+
+
+def client_address(request) -> str:
+    """The address the request came from.
+
+    Only ``REMOTE_ADDR`` is trusted: an ``X-Forwarded-For`` header is set by the client
+    unless a proxy overwrites it, so honouring it would let a guesser pick a fresh address
+    for every attempt.
+    """
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(*, client_ip: str, username: str) -> str:
+    # Hashed so any user name (spaces, Chinese, very long) makes a valid cache key.
+    # Lower-cased so changing the case of a name does not start a fresh count.
+    raw = f"{client_ip}\n{username.strip().lower()}".encode()
+    return f"{_KEY_PREFIX}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def login_failure_count(*, client_ip: str, username: str) -> int:
+    """How many failed sign-ins are counted for this address and user name right now."""
+    return int(cache.get(_key(client_ip=client_ip, username=username), 0))
+
+
+def login_blocked(*, client_ip: str, username: str) -> bool:
+    """True when the limit is reached and the login page must refuse this pair."""
+    return login_failure_count(client_ip=client_ip, username=username) >= (
+        settings.LOGIN_FAILURE_LIMIT
+    )
+
+
+def login_failure_record(*, client_ip: str, username: str) -> int:
+    """Count one failed sign-in and return the new count.
+
+    The first failure opens the window; later ones do not extend it (``incr`` keeps the
+    expiry on the local-memory and Redis caches).
+    """
+    key = _key(client_ip=client_ip, username=username)
+    cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The window ended between add() and incr(): this failure opens a new one.
+        cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        return 1
+
+
+def login_failures_clear(*, client_ip: str, username: str) -> None:
+    """Forget the failures of this pair, after a successful sign-in."""
+    cache.delete(_key(client_ip=client_ip, username=username))

@@ -1,0 +1,125 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+from core.models import AuditEntry
+from core.roles import Role
+from people.management.commands.seed_demo import DEMO_PASSWORD
+from people.models import Department, Employee
+
+User = get_user_model()
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    # pytest-django runs with DEBUG off, where the command refuses without --force.
+    settings.DEBUG = True
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def role_count(role: str) -> int:
+    return User.objects.filter(groups__name=role).count()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "employees": Employee.objects.count(),
+        "departments": Department.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def test_seed_demo_creates_the_company_and_its_people():
+    seed()
+
+    assert role_count(Role.TRAINEE) == 39
+    assert role_count(Role.INSTRUCTOR) == 3
+    assert role_count(Role.SAFETY_OFFICER) == 1
+    assert role_count(Role.HR) == 1
+    assert User.objects.filter(is_superuser=True).count() == 1
+    assert Employee.objects.count() == 44
+    assert Department.objects.filter(
+        path="Changsha Harbour Construction Co./Berthing Project Department/Crew 1"
+    ).exists()
+    assert not Employee.objects.filter(must_change_password=True).exists()
+    # Written through the services, so the audit log has every employee and department.
+    assert AuditEntry.objects.filter(action="employee.created").count() == 44
+    assert AuditEntry.objects.filter(action="department.created").count() == (
+        Department.objects.count()
+    )
+
+
+def test_seed_demo_a_second_run_changes_nothing():
+    seed()
+    first = counts()
+    passwords = dict(User.objects.values_list("username", "password"))
+
+    output = seed()
+
+    assert counts() == first
+    assert dict(User.objects.values_list("username", "password")) == passwords
+    assert "nothing created" in output
+
+
+@pytest.mark.parametrize(
+    ("username", "role"),
+    [
+        ("officer", Role.SAFETY_OFFICER),
+        ("hr", Role.HR),
+        ("instructor1", Role.INSTRUCTOR),
+        ("instructor2", Role.INSTRUCTOR),
+        ("instructor3", Role.INSTRUCTOR),
+        ("trainee", Role.TRAINEE),
+        ("20002", Role.TRAINEE),
+        ("20039", Role.TRAINEE),
+    ],
+)
+def test_printed_logins_sign_in_with_the_demo_password(username, role):
+    output = seed()
+
+    assert username in output
+    assert DEMO_PASSWORD in output
+    user = authenticate(username=username, password=DEMO_PASSWORD)
+    assert user is not None
+    assert user.groups.filter(name=role).exists()
+
+
+def test_admin_login_is_a_superuser_without_employee_record():
+    output = seed()
+
+    admin = authenticate(username="admin", password=DEMO_PASSWORD)
+    assert admin is not None and admin.is_superuser and admin.is_staff
+    assert not Employee.objects.filter(user=admin).exists()
+    assert "admin" in output
+
+
+def test_reset_passwords_restores_the_demo_password():
+    seed()
+    officer = User.objects.get(username="officer")
+    officer.set_password("Another-pass-77")
+    officer.save(update_fields=["password"])
+
+    seed("--reset-passwords")
+
+    assert authenticate(username="officer", password=DEMO_PASSWORD) is not None
+
+
+def test_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert not User.objects.exists()
+
+    seed("--force")
+    assert role_count(Role.TRAINEE) == 39
