@@ -200,6 +200,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For; 0 trusts
+# only the connection's address. Login throttling and sign-in IP rules use the result.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=true.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

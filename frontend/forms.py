@@ -6,12 +6,12 @@ Field errors a service raises are put back on the form by ``add_service_error``.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
 from core.roles import Role
 from core.selectors import audit_action_names
+from core.uploads import check_upload_size
 from people.models import Department
 
 # Three no-break spaces per level: ordinary spaces would be collapsed inside <option>.
@@ -178,6 +178,25 @@ class EmployeeEditForm(EmployeeForm):
         return self.cleaned_data.get("national_id") or None
 
 
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
 class RosterImportForm(forms.Form):
     file = forms.FileField(
         label=_("Roster file (.xlsx)"),
@@ -194,13 +213,7 @@ class RosterImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.ROSTER_MAX_UPLOAD_SIZE
-        if upload.size > limit:
-            raise ValidationError(
-                _("The file is %(size)s; a roster file may be at most %(limit)s."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-                code="too_large",
-            )
+        check_upload_size(upload, settings.ROSTER_MAX_UPLOAD_SIZE)
         return upload
 
 

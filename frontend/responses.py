@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from core.excel import XLSX_CONTENT_TYPE
+from core.http import attachment_response
 
 
 def wants_partial(request) -> bool:
@@ -25,6 +26,4 @@ def render_page_or_partial(request, *, page: str, partial: str, context: dict) -
 
 def xlsx_attachment(content: bytes, filename: str) -> HttpResponse:
     """A workbook sent as a download, never shown inline."""
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(content, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -18,6 +18,11 @@ urlpatterns = [
     path("people/employees/", employees.employee_list_page, name="employee_list"),
     path("people/employees/new/", employees.employee_create, name="employee_create"),
     path("people/employees/<int:pk>/edit/", employees.employee_edit, name="employee_edit"),
+    path(
+        "people/employees/<int:pk>/password/",
+        employees.employee_password_reset,
+        name="employee_password_reset",
+    ),
     path("people/employees/import/", employees.employee_import, name="employee_import"),
     path(
         "people/employees/import/template.xlsx",

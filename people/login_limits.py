@@ -12,17 +12,14 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from core.http import client_ip
+
 _KEY_PREFIX = "login-failures"
 
 
 def client_address(request) -> str:
-    """The address the request came from.
-
-    Only ``REMOTE_ADDR`` is trusted: an ``X-Forwarded-For`` header is set by the client
-    unless a proxy overwrites it, so honouring it would let a guesser pick a fresh address
-    for every attempt.
-    """
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the request came from (see ``core.http.client_ip`` for proxies)."""
+    return client_ip(request)
 
 
 def _key(*, client_ip: str, username: str) -> str:

@@ -569,3 +569,25 @@ def roster_import(
     if dry_run:
         transaction.set_rollback(True)
     return result
+
+
+@transaction.atomic
+def employee_password_reset(*, actor, employee: Employee, password: str) -> Employee:
+    """Set a new password chosen by an officer (a forgotten password, an account created
+    without one). The employee must change it at the next sign-in; the audit log records
+    that it happened, never the password."""
+    if len(password or "") < MIN_INITIAL_PASSWORD_LENGTH:
+        raise ValidationError(
+            {
+                "password": [
+                    _("A password has at least %d characters.") % MIN_INITIAL_PASSWORD_LENGTH
+                ]
+            }
+        )
+    employee = Employee.objects.select_for_update().select_related("user").get(pk=employee.pk)
+    employee.user.set_password(password)
+    employee.user.save(update_fields=["password"])
+    employee.must_change_password = True
+    employee.save(update_fields=["must_change_password", "updated_at"])
+    audit_record(actor=actor, action="employee.password_reset", target=employee)
+    return employee

@@ -14,6 +14,7 @@ from frontend.forms import (
     EmployeeCreateForm,
     EmployeeEditForm,
     EmployeeFilterForm,
+    PasswordResetForm,
     RosterImportForm,
     add_service_error,
 )
@@ -128,6 +129,28 @@ def employee_edit(request, pk: int):
             )
             return redirect("employee_list")
     return render(request, "frontend/employees/form.html", {"form": form, "employee": employee})
+
+
+@people_manager_required
+def employee_password_reset(request, pk: int):
+    """Give an employee a new password that they must change at their next sign-in."""
+    employee = get_object_or_404(employee_list(), pk=pk)
+    form = PasswordResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employee_password_reset(
+                actor=request.user, employee=employee, password=form.cleaned_data["password"]
+            )
+        except (ValidationError, ServiceError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("A new password was set for %(employee)s.") % {"employee": employee}
+            )
+            return redirect("employee_edit", pk=employee.pk)
+    return render(
+        request, "frontend/employees/password_reset.html", {"form": form, "employee": employee}
+    )
 
 
 @people_manager_required

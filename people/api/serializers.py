@@ -72,6 +72,10 @@ class MeSerializer(serializers.Serializer):
     is_admin = serializers.BooleanField()
 
 
+class PasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
 class RosterErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(allow_null=True)
     column = serializers.CharField(allow_null=True)

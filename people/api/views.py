@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,12 +15,15 @@ from rest_framework.views import APIView
 
 from core.api import role_permission
 from core.excel import XLSX_CONTENT_TYPE
+from core.http import attachment_response
 from core.roles import Role, user_roles
+from core.uploads import check_upload_size
 from people import roster, selectors, services
 from people.api.serializers import (
     DepartmentSerializer,
     EmployeeSerializer,
     MeSerializer,
+    PasswordSerializer,
     RosterImportResultSerializer,
     RosterUploadSerializer,
 )
@@ -29,9 +33,7 @@ PeopleManagers = role_permission(Role.SAFETY_OFFICER)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(content, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 class TokenView(ObtainAuthToken):
@@ -168,6 +170,17 @@ class EmployeeViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.employee_deactivate(actor=self.request.user, employee=instance)
 
+    @extend_schema(request=PasswordSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="password")
+    def set_password(self, request, pk=None):
+        """Set a new password; the employee must change it at the next sign-in."""
+        body = PasswordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.employee_password_reset(
+            actor=request.user, employee=self.get_object(), password=body.validated_data["password"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(
         request={"multipart/form-data": RosterUploadSerializer},
         responses={200: RosterImportResultSerializer, 400: RosterImportResultSerializer},
@@ -212,13 +225,9 @@ class EmployeeViewSet(viewsets.ModelViewSet):
 
 
 def read_upload(upload) -> bytes:
-    """The upload's bytes, refusing files over the roster size limit."""
-    if upload.size > settings.ROSTER_MAX_UPLOAD_SIZE:
-        raise serializers.ValidationError(
-            {
-                "file": [
-                    _("The file is larger than %d MB.") % (settings.ROSTER_MAX_UPLOAD_SIZE // 2**20)
-                ]
-            }
-        )
+    """The upload's bytes, refusing empty files and files over the roster size limit."""
+    try:
+        check_upload_size(upload, settings.ROSTER_MAX_UPLOAD_SIZE)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"file": error.messages}) from error
     return upload.read()

@@ -401,3 +401,22 @@ def test_edit_to_a_taken_number_is_a_field_error(officer_client, trainee, safety
         edit_data(trainee, employee_no=safety_officer.employee_no),
     )
     assert "is taken" in response.context["form"].errors["employee_no"][0]
+
+
+def test_password_reset_page_sets_password_and_mark(officer_client, trainee):
+    url = reverse("employee_password_reset", args=[trainee.pk])
+    response = officer_client.post(url, {"password": "Fresh-pass-1", "password_again": "Other-1"})
+    assert response.status_code == 200
+    assert "The two passwords differ." in response.content.decode()
+    response = officer_client.post(url, {"password": "abc", "password_again": "abc"})
+    assert response.status_code == 200
+    trainee.user.refresh_from_db()
+    assert not trainee.user.check_password("abc")
+    response = officer_client.post(
+        url, {"password": "Fresh-pass-1", "password_again": "Fresh-pass-1"}
+    )
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    trainee.user.refresh_from_db()
+    assert trainee.user.check_password("Fresh-pass-1")
+    assert trainee.must_change_password

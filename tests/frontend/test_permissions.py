@@ -12,6 +12,7 @@ OFFICER_PAGES = [
     "employee_list",
     "employee_create",
     "employee_edit",
+    "employee_password_reset",
     "employee_import",
     "employee_export",
     "roster_template",
@@ -25,7 +26,7 @@ OFFICER_PAGES = [
 
 def page_url(name: str, employee) -> str:
     """The URL of ``name``; pages about one object use ``employee`` or its department."""
-    if name == "employee_edit":
+    if name in ("employee_edit", "employee_password_reset"):
         return reverse(name, args=[employee.pk])
     if name.startswith("department_") and name not in ("department_list", "department_create"):
         return reverse(name, args=[DepartmentFactory(name="Empty workshop").pk])

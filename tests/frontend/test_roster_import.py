@@ -108,9 +108,7 @@ def test_too_large_file_is_refused_on_the_form(officer_client, settings):
     assert response.status_code == 200
     # filesizeformat puts a no-break space between number and unit.
     message = response.context["form"].errors["file"][0].replace("\xa0", " ")
-    assert (
-        message == f"The file is {upload.size / 1024:.1f} KB; a roster file may be at most 1.0 KB."
-    )
+    assert message == f"The file is {upload.size / 1024:.1f} KB; at most 1.0 KB is accepted."
     assert not Employee.objects.filter(employee_no__startswith="B1").exists()
 
 

@@ -200,3 +200,20 @@ def test_password_changed_clears_mark(department):
     services.user_password_changed(user=employee.user)
     employee.refresh_from_db()
     assert not employee.must_change_password
+
+
+def test_password_reset_sets_mark_and_audits_without_the_password(safety_officer, trainee):
+    services.employee_password_reset(
+        actor=safety_officer.user, employee=trainee, password="Fresh-pass-1"
+    )
+    trainee.refresh_from_db()
+    trainee.user.refresh_from_db()
+    assert trainee.user.check_password("Fresh-pass-1")
+    assert trainee.must_change_password
+    entry = AuditEntry.objects.get(action="employee.password_reset")
+    assert entry.before is None and entry.after is None
+
+
+def test_password_reset_refuses_short_password(trainee):
+    with pytest.raises(ValidationError):
+        services.employee_password_reset(actor=None, employee=trainee, password="abc")
