@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontend.views import accounts, audit, departments, employees, home
 
@@ -40,4 +40,8 @@ urlpatterns = [
     ),
     # Audit log
     path("audit/", audit.audit_log, name="audit_log"),
+    # Courses, trainings, self-study and questionnaires
+    path("", include("frontend.urls_courses")),
+    path("", include("frontend.urls_study")),
+    path("", include("frontend.urls_questionnaires")),
 ]

@@ -1,37 +1,17 @@
-"""The pages' forms: they read and shape input; every rule is checked by the services.
-
-Field errors a service raises are put back on the form by ``add_service_error``.
-"""
+"""Forms of the people pages: employees, departments, roster import and the audit filter."""
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ServiceError
 from core.roles import Role
 from core.selectors import audit_action_names
 from core.uploads import check_upload_size
+from frontend.forms.common import add_service_error  # noqa: F401
 from people.models import Department
 
 # Three no-break spaces per level: ordinary spaces would be collapsed inside <option>.
 _INDENT = "\u00a0" * 3
-
-
-def add_service_error(form: forms.Form, error: ValidationError | ServiceError) -> None:
-    """Show a service's refusal on the form: errors about a field the form shows go on that
-    field, everything else at the top of the form."""
-    if isinstance(error, ServiceError):
-        form.add_error(None, error.message)
-        return
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):

@@ -1,0 +1,29 @@
+"""Forms of the web pages, one module per area."""
+
+from frontend.forms.common import add_service_error
+from frontend.forms.people import (
+    AuditFilterForm,
+    DepartmentChoiceField,
+    DepartmentForm,
+    EmployeeCreateForm,
+    EmployeeEditForm,
+    EmployeeFilterForm,
+    EmployeeForm,
+    PasswordResetForm,
+    RoleCheckboxes,
+    RosterImportForm,
+)
+
+__all__ = [
+    "AuditFilterForm",
+    "DepartmentChoiceField",
+    "DepartmentForm",
+    "EmployeeCreateForm",
+    "EmployeeEditForm",
+    "EmployeeFilterForm",
+    "EmployeeForm",
+    "PasswordResetForm",
+    "RoleCheckboxes",
+    "RosterImportForm",
+    "add_service_error",
+]
