@@ -219,8 +219,19 @@ if not DEBUG:
 
 # Uploaded files: the largest accepted upload, in bytes (courses use it for materials).
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 200 * 1024 * 1024)
+# The size limit is enforced while the upload arrives: a larger file is dropped at the limit,
+# never written to disk in full (core.uploads.SizeLimitUploadHandler), then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Roster imports larger than this are refused before parsing.
 ROSTER_MAX_UPLOAD_SIZE = env_int("ROSTER_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+
+# A TrueType/OpenType CJK font file to embed in PDFs; empty: a known system font, else
+# reportlab's built-in STSong-Light (renders, but is not embedded).
+PDF_CJK_FONT = env("PDF_CJK_FONT")
 
 LOGGING = {
     "version": 1,

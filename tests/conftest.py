@@ -2,12 +2,19 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from core.roles import Role
 from tests.factories import PASSWORD, DepartmentFactory, EmployeeFactory
 
 __all__ = ["PASSWORD"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    # Uploaded materials and generated files never land in the project's media/ folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -85,13 +92,19 @@ def admin_api(admin_user):
     return _api_client_for(admin_user)
 
 
-@pytest.fixture
-def officer_client(client, safety_officer):
-    client.force_login(safety_officer.user)
+def _page_client_for(user) -> Client:
+    # A client of its own, so one test can hold several signed-in users and the anonymous
+    # ``client`` side by side.
+    client = Client()
+    client.force_login(user)
     return client
 
 
 @pytest.fixture
-def trainee_client(client, trainee):
-    client.force_login(trainee.user)
-    return client
+def officer_client(safety_officer):
+    return _page_client_for(safety_officer.user)
+
+
+@pytest.fixture
+def trainee_client(trainee):
+    return _page_client_for(trainee.user)

@@ -100,6 +100,12 @@ def enrollment_list(*, training: Training) -> QuerySet[Enrollment]:
     )
 
 
+def trainings_taught_by(employee: Employee) -> QuerySet[Training]:
+    """The trainings someone teaches, newest first."""
+    taught = Training.objects.filter(teaching_filter(employee.pk)).values("pk")
+    return Training.objects.filter(pk__in=taught).order_by("-starts_on", "id")
+
+
 def trainings_for_employee(employee: Employee) -> QuerySet[Training]:
     """A trainee's trainings, newest first, with their sessions loaded."""
     return (

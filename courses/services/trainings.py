@@ -576,3 +576,17 @@ def session_delete(*, actor, session: Session) -> None:
         before={"starts_at": session.starts_at, "ends_at": session.ends_at, "topic": session.topic},
     )
     session.delete()
+
+
+@transaction.atomic
+def training_delete(*, actor, training: Training) -> None:
+    """Delete a training that has not begun; one that has begun keeps its records."""
+    if training.starts_on <= timezone.localdate():
+        raise Conflict(_("The training has begun; its records are kept."))
+    audit_record(
+        actor=actor,
+        action="training.deleted",
+        target=training,
+        before={"title": training.title, "starts_on": training.starts_on},
+    )
+    training.delete()

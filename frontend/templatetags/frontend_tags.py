@@ -45,3 +45,11 @@ def _compact(value) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """``40.0%`` for a number, an em dash for None (not known)."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.{int(digits)}f}%"

@@ -6,7 +6,17 @@ from django.core.management import CommandError, call_command
 
 from core.models import AuditEntry
 from core.roles import Role
-from people.management.commands.seed_demo import DEMO_PASSWORD
+from courses.models import (
+    Material,
+    MaterialProgress,
+    MaterialVersion,
+    Questionnaire,
+    Response,
+    Session,
+    Training,
+)
+from courses.selectors.questionnaires import questionnaire_summary
+from people.demo import DEMO_PASSWORD
 from people.models import Department, Employee
 
 User = get_user_model()
@@ -36,6 +46,11 @@ def counts() -> dict[str, int]:
         "departments": Department.objects.count(),
         "audit": AuditEntry.objects.count(),
         "users": User.objects.count(),
+        "trainings": Training.objects.count(),
+        "sessions": Session.objects.count(),
+        "materials": MaterialVersion.objects.count(),
+        "progress": MaterialProgress.objects.count(),
+        "responses": Response.objects.count(),
     }
 
 
@@ -123,3 +138,23 @@ def test_refuses_with_debug_off_unless_forced(settings):
 
     seed("--force")
     assert role_count(Role.TRAINEE) == 39
+
+
+def test_seed_demo_tells_the_story_of_the_training():
+    seed()
+    training = Training.objects.get(title="Safety production knowledge training")
+    assert (training.starts_on.month, training.starts_on.day, training.ends_on.day) == (1, 16, 18)
+    assert training.enrollments.count() == 39
+    assert training.sessions.count() == 5
+    assert training.audience.count() == 2
+    # Real PDF handouts in every module.
+    materials = Material.objects.filter(module__course=training.course)
+    assert materials.count() == 6
+    for material in materials:
+        assert material.current_version.content_type == "application/pdf"
+        with material.current_version.file.open("rb") as handle:
+            assert handle.read(5) == b"%PDF-"
+    assert MaterialProgress.objects.filter(enrollment__training=training).exists()
+    questionnaire = Questionnaire.objects.get(training=training)
+    summary = questionnaire_summary(questionnaire)
+    assert (summary.issued, summary.returned) == (27, 27)

@@ -1,15 +1,14 @@
-"""Demo data for trying the system: the harbour construction company of the first safety
-summary in ``seed/``, its 39 front-line trainees, three outside experts as instructors, a
-safety officer, an HR user and an admin.
+"""Demo people: the harbour construction company of the first safety summary in ``seed/``,
+its 39 front-line trainees, three outside experts as instructors, a safety officer, an HR user
+and an admin.
 
 Idempotent: every part is looked up by its natural key (department path, employee number,
 user name) and only what is missing is created, through the same services the pages use, so
-the audit log records it. A second run changes nothing. Later apps add their own part as a
-``seed_<part>(ctx)`` function and append it to ``SEED_STEPS``.
+the audit log records it. Each app keeps its demo part as ``seed_<part>(ctx)`` in its own
+``demo.py``; ``manage.py seed_demo`` (in ``frontend``, which sees every app) runs them in order.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,8 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import transaction
+from django.core.management.base import CommandError, OutputWrapper
 
 from core.roles import Role
 from people import services
@@ -239,10 +237,6 @@ def people_usernames() -> list[str]:
     return [person.username or person.employee_no for person in PEOPLE]
 
 
-# Later apps append their steps (seed_courses, seed_exams, ...) after the ones they need.
-SEED_STEPS: list[Callable[[SeedContext], None]] = [seed_people]
-
-
 @dataclass(frozen=True)
 class DemoLogin:
     role: str
@@ -279,67 +273,3 @@ def demo_logins() -> list[DemoLogin]:
     return logins
 
 
-class Command(BaseCommand):
-    help = (
-        "Create the demo company, its people and the demo logins (password "
-        f"“{DEMO_PASSWORD}”). Creates only what is missing; safe to run again."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--reset-passwords",
-            action="store_true",
-            help=f"Set every demo account's password back to “{DEMO_PASSWORD}”.",
-        )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Seed even with DEBUG off. The demo accounts have a published password.",
-        )
-
-    def handle(self, *args, reset_passwords=False, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "DEBUG is off: this looks like production, and the demo accounts have a "
-                "published password. Pass --force to seed anyway."
-            )
-        ctx = SeedContext(stdout=self.stdout, reset_passwords=reset_passwords)
-        before = self._counts()
-        with transaction.atomic():
-            for step in SEED_STEPS:
-                step(ctx)
-        after = self._counts()
-        created = [f"{after[k] - before[k]} {k}" for k in after if after[k] != before[k]]
-        if created:
-            self.stdout.write(self.style.SUCCESS("Demo data created: " + ", ".join(created) + "."))
-        else:
-            self.stdout.write("Demo data already present: nothing created.")
-        for note in ctx.notes:
-            self.stderr.write(note)
-        self._print_logins()
-
-    @staticmethod
-    def _counts() -> dict[str, int]:
-        return {
-            "departments": Department.objects.count(),
-            "employees": Employee.objects.count(),
-            "users": User.objects.count(),
-        }
-
-    def _print_logins(self) -> None:
-        logins = demo_logins()
-        header = ("role", "username", "password", "who")
-        widths = [
-            max([len(header[0]), *(len(login.role) for login in logins)]),
-            max([len(header[1]), *(len(login.username) for login in logins)]),
-            len(DEMO_PASSWORD),
-        ]
-        self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
-        for row in [header, *((x.role, x.username, DEMO_PASSWORD, x.who) for x in logins)]:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-            self.stdout.write("  " + "  ".join([*cells, row[3]]))
-        self.stdout.write(
-            "Accounts keep a password changed since they were seeded; "
-            "`manage.py seed_demo --reset-passwords` sets them back."
-        )
