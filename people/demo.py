@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -271,5 +270,3 @@ def demo_logins() -> list[DemoLogin]:
             )
         )
     return logins
-
-
