@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.identity import mask_national_id
 
@@ -15,7 +16,7 @@ class Department(models.Model):
     services keep it current when a department is renamed or moved.
     """
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("department", "name"), max_length=100)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent department"),

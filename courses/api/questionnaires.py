@@ -194,7 +194,7 @@ class ResponseSubmitSerializer(serializers.Serializer):
 
 class ResponseCreatedSerializer(serializers.Serializer):
     questionnaire = serializers.IntegerField(source="questionnaire_id")
-    submitted_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
 
 
 class OptionCountSerializer(serializers.Serializer):

@@ -54,7 +54,7 @@ class Question(models.Model):
         on_delete=models.CASCADE,
         related_name="questions",
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=500)
     required = models.BooleanField(_("required"), default=True)
@@ -72,7 +72,7 @@ class QuestionChoice(models.Model):
     question = models.ForeignKey(
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("order"), default=0)
     text = models.CharField(_("choice"), max_length=300)
 
     class Meta:
@@ -88,10 +88,16 @@ class QuestionnaireRecipient(models.Model):
     """Someone the questionnaire was issued to; ``responded_at`` is set once they answer."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="recipients"
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.CASCADE,
+        related_name="recipients",
     )
     employee = models.ForeignKey(
-        Employee, on_delete=models.CASCADE, related_name="questionnaires_received"
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="questionnaires_received",
     )
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
 
@@ -112,12 +118,22 @@ class Response(models.Model):
     """One returned questionnaire. ``respondent`` is empty for anonymous questionnaires."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="responses"
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.CASCADE,
+        related_name="responses",
     )
     respondent = models.ForeignKey(
-        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Employee,
+        verbose_name=_("respondent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # Empty for anonymous questionnaires: a time would let someone match the response to
+    # the recipient row that records when each person answered.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("response")
@@ -135,11 +151,17 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    text = models.TextField(blank=True)
-    choices = models.ManyToManyField(QuestionChoice, blank=True, related_name="answers")
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    choices = models.ManyToManyField(
+        QuestionChoice, verbose_name=_("choices"), blank=True, related_name="answers"
+    )
 
     class Meta:
         verbose_name = _("answer")

@@ -545,6 +545,7 @@ def response_submit(
             response = Response.objects.create(
                 questionnaire=questionnaire,
                 respondent=None if questionnaire.anonymous else employee,
+                submitted_at=None if questionnaire.anonymous else now,
             )
     except IntegrityError as error:  # the constraint, should the lock above be bypassed
         raise Conflict(_("You have already answered this questionnaire.")) from error

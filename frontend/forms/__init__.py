@@ -1,6 +1,6 @@
 """Forms of the web pages, one module per area."""
 
-from frontend.forms.common import add_service_error
+from frontend.forms.common import add_refused_upload_error, add_service_error
 from frontend.forms.people import (
     AuditFilterForm,
     DepartmentChoiceField,
@@ -25,5 +25,6 @@ __all__ = [
     "PasswordResetForm",
     "RoleCheckboxes",
     "RosterImportForm",
+    "add_refused_upload_error",
     "add_service_error",
 ]

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.errors import ServiceError
+from core.uploads import refused_upload_error
 
 
 def add_service_error(form: forms.Form, error: ValidationError | ServiceError) -> None:
@@ -21,3 +22,14 @@ def add_service_error(form: forms.Form, error: ValidationError | ServiceError) -
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def add_refused_upload_error(request, form: forms.Form, field: str = "file") -> bool:
+    """Put a refusal by the upload size limit (the file was dropped while it arrived) on the
+    form's file field, instead of "no file was submitted". True when there was one."""
+    error = refused_upload_error(request, field)
+    if error is None:
+        return False
+    form.errors.pop(field, None)
+    form.add_error(field, error)
+    return True

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import Role
 from core.selectors import audit_action_names
@@ -201,7 +202,7 @@ class RosterImportForm(forms.Form):
 
 
 class DepartmentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("department", "Name"), max_length=100)
     parent = DepartmentChoiceField(
         label=_("Parent department"), required=False, empty_label=_("(top level)")
     )

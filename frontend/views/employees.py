@@ -16,6 +16,7 @@ from frontend.forms import (
     EmployeeFilterForm,
     PasswordResetForm,
     RosterImportForm,
+    add_refused_upload_error,
     add_service_error,
 )
 from frontend.responses import render_page_or_partial, xlsx_attachment
@@ -162,7 +163,8 @@ def employee_import(request):
     else:
         form = RosterImportForm()
     result = None
-    if request.method == "POST" and form.is_valid():
+    refused = request.method == "POST" and add_refused_upload_error(request, form)
+    if request.method == "POST" and not refused and form.is_valid():
         upload = form.cleaned_data["file"]
         result = services.roster_import(
             actor=request.user,

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from core.errors import Forbidden, NotFound, ServiceError
 from core.roles import Role
-from core.uploads import refused_upload_error
 from courses import exports, filetypes
 from courses.models import Module
 from courses.selectors import materials as selectors
@@ -28,7 +27,7 @@ from courses.services import materials as services
 from courses.services import study as study_services
 from courses.services import trainings as course_services
 from frontend.access import role_required
-from frontend.forms.common import add_service_error
+from frontend.forms.common import add_refused_upload_error, add_service_error
 from frontend.forms.study import (
     MaterialCreateForm,
     MaterialEditForm,
@@ -201,16 +200,6 @@ def module_delete(request, pk: int):
 # Materials ----------------------------------------------------------------------------------
 
 
-def _upload_form_error(request, form) -> bool:
-    """Put a refusal by the upload size limit on the form's file field."""
-    error = refused_upload_error(request, "file")
-    if error is None:
-        return False
-    form.errors.pop("file", None)
-    form.add_error("file", error)
-    return True
-
-
 @content_staff_required
 def course_material_create(request, pk: int):
     """Add a material: upload a file (version 1) or give a link."""
@@ -228,7 +217,7 @@ def course_material_create(request, pk: int):
         initial={"module": module_id if module_id and module_id.isdigit() else None},
     )
     if request.method == "POST":
-        refused = _upload_form_error(request, form)
+        refused = add_refused_upload_error(request, form)
         if not refused and form.is_valid():
             data = form.cleaned_data
             try:
@@ -298,7 +287,7 @@ def material_version_create(request, pk: int):
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST":
-        refused = _upload_form_error(request, form)
+        refused = add_refused_upload_error(request, form)
         if not refused and form.is_valid():
             try:
                 version = services.material_upload_version(

@@ -17,7 +17,7 @@ from core.api import role_permission
 from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response
 from core.roles import Role, user_roles
-from core.uploads import check_upload_size
+from core.uploads import check_upload_size, refused_upload_error
 from people import roster, selectors, services
 from people.api.serializers import (
     DepartmentSerializer,
@@ -193,7 +193,11 @@ class EmployeeViewSet(viewsets.ModelViewSet):
     )
     def import_roster(self, request):
         """Import a roster workbook, all or nothing; any error: 400 and nothing written."""
-        upload = RosterUploadSerializer(data=request.data)
+        data = request.data  # parses the upload, which the size-limit handler may refuse
+        refused = refused_upload_error(request, "file")
+        if refused is not None:
+            raise serializers.ValidationError({"file": refused.messages})
+        upload = RosterUploadSerializer(data=data)
         upload.is_valid(raise_exception=True)
         result = services.roster_import(
             actor=request.user,

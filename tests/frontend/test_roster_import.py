@@ -115,3 +115,13 @@ def test_too_large_file_is_refused_on_the_form(officer_client, settings):
 def test_missing_file_is_a_form_error(officer_client):
     response = officer_client.post(IMPORT, {})
     assert response.context["form"].errors["file"]
+
+
+def test_file_over_the_upload_limit_is_named_too_large(officer_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_UPLOAD_SIZE = 1000
+    upload = SimpleUploadedFile("roster.xlsx", b"x" * 5000)
+    response = officer_client.post(reverse("employee_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "larger than" in response.content.decode()

@@ -320,3 +320,14 @@ def test_set_password(anon_api, trainee_api, officer_api, target):
     assert officer_api.post(url, {"password": "Fresh-pass-1"}, format="json").status_code == 204
     target.user.refresh_from_db()
     assert target.user.check_password("Fresh-pass-1")
+
+
+def test_import_larger_than_the_upload_limit_is_refused_as_too_large(officer_api, settings):
+    # The upload handler drops the file while it arrives; the answer must say why.
+    settings.MAX_UPLOAD_SIZE = 1000
+    row = ["20001", "李娜", "Company/Crew 1", "", "", "", "Init-123"]
+    big = roster_file([row] + [[f"{i}", "x" * 50, "A", "", "", "", "Init-123"] for i in range(200)])
+    response = officer_api.post("/api/v1/employees/import/", {"file": big}, format="multipart")
+    assert response.status_code == 400
+    assert "larger than" in response.json()["file"][0]
+    assert not Employee.objects.filter(employee_no="20001").exists()
