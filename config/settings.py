@@ -217,6 +217,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Self sign-in: the code on the projector changes every SIGN_IN_CODE_SECONDS; the previous
+# code is still accepted for SIGN_IN_GRACE_SECONDS after a change (network lag, slow typing).
+SIGN_IN_CODE_SECONDS = env_int("SIGN_IN_CODE_SECONDS", 15)
+SIGN_IN_GRACE_SECONDS = env_int("SIGN_IN_GRACE_SECONDS", 5)
+
 # Uploaded files: the largest accepted upload, in bytes (courses use it for materials).
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 200 * 1024 * 1024)
 # The size limit is enforced while the upload arrives: a larger file is dropped at the limit,
