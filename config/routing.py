@@ -1,3 +1,5 @@
 """Websocket routes of every app with a live page, collected in one list."""
 
-websocket_urlpatterns: list = []
+from attendance.routing import websocket_urlpatterns as attendance_routes
+
+websocket_urlpatterns: list = [*attendance_routes]

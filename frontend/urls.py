@@ -44,4 +44,7 @@ urlpatterns = [
     path("", include("frontend.urls_courses")),
     path("", include("frontend.urls_study")),
     path("", include("frontend.urls_questionnaires")),
+    # Attendance
+    path("", include("frontend.urls_attendance_live")),
+    path("", include("frontend.urls_attendance_reports")),
 ]
