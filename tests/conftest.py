@@ -1,7 +1,13 @@
 """Fixtures every test may use: role users, API clients per role, a fast password hasher."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db.models import Q
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -9,6 +15,40 @@ from core.roles import Role
 from tests.factories import PASSWORD, DepartmentFactory, EmployeeFactory
 
 __all__ = ["PASSWORD"]
+
+
+def restore_migration_data() -> None:
+    """Put back what data migrations create (role groups with their permissions, the default
+    questionnaire template): a transactional test flushes the database when it ends, so the
+    next one would find none."""
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    grants: dict[str, list[tuple[str, str]]] = {}
+    people_roles = importlib.import_module("people.migrations.0002_roles").ROLE_PERMISSIONS
+    for role, dotted in people_roles.items():
+        grants.setdefault(role, []).extend(tuple(d.split(".")) for d in dotted)
+    course_roles = importlib.import_module("courses.migrations.0004_role_permissions")
+    for role, codenames in course_roles.ROLE_PERMISSIONS.items():
+        grants.setdefault(role, []).extend(("courses", c) for c in codenames)
+    for role, pairs in grants.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        query = Q(pk__in=[])
+        for app_label, codename in pairs:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*Permission.objects.filter(query))
+    template = importlib.import_module("courses.migrations.0002_default_questionnaire")
+    template.create_default_template(django_apps, None)  # idempotent
+
+
+@pytest.fixture(autouse=True)
+def _data_from_migrations(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_migration_data()
 
 
 @pytest.fixture(autouse=True)
