@@ -25,7 +25,7 @@ from attendance.models import (
 )
 from attendance.selectors import board_row, policy_for, training_attendance
 from core.audit import audit_record
-from core.errors import Conflict, Forbidden
+from core.errors import Forbidden, ServiceError
 from core.live import broadcast_on_commit, group_name
 from courses.models import Enrollment, Session, Training
 from courses.services.trainings import enrollment_record_attendance
@@ -37,8 +37,23 @@ def session_group(session_id: int) -> str:
     return group_name("attendance", "session", session_id)
 
 
-class SignInRefused(Conflict):
-    """A self sign-in the rules refuse; the message says why. Nothing is recorded."""
+class SignInRefused(ServiceError):
+    """A self sign-in the rules refuse; the message says why and nothing is recorded. A bad
+    code is 400; the subclasses below answer 409 and 403."""
+
+    status_code = 400
+
+
+class SignInNotOpen(SignInRefused):
+    """Before the window opens or after it closes."""
+
+    status_code = 409
+
+
+class SignInNotAllowedHere(SignInRefused):
+    """From outside the allowed networks, or a device that just signed in someone else."""
+
+    status_code = 403
 
 
 # Sign-in windows -------------------------------------------------------------------------------
@@ -219,13 +234,13 @@ def sign_in(
         return SignInResult(existing, False)
     window = SignInWindow.objects.filter(session=session).first()
     if window is None or at < window.opens_at:
-        raise SignInRefused(_("Sign-in for this session has not opened yet."))
+        raise SignInNotOpen(_("Sign-in for this session has not opened yet."))
     if at > window.closes_at:
-        raise SignInRefused(_("Sign-in for this session has closed."))
+        raise SignInNotOpen(_("Sign-in for this session has closed."))
     _verify(window, code=code, token=token, at=at)
     policy = policy_for(session.training)
     if not _address_allowed(policy, client_ip):
-        raise SignInRefused(_("Sign-in is only possible from the training site's network."))
+        raise SignInNotAllowedHere(_("Sign-in is only possible from the training site's network."))
     suspect = _proxy_suspect(
         policy=policy, session=session, employee=employee, device=device, client_ip=client_ip
     )
@@ -233,7 +248,7 @@ def sign_in(
         # Kept although the sign-in is refused: the instructor is told about it.
         with transaction.atomic():
             _report_proxy_attempt(session, employee, suspect, client_ip, device)
-        raise SignInRefused(
+        raise SignInNotAllowedHere(
             _("This device has just signed in someone else. Ask the instructor to call your name.")
         )
     late_from = session.starts_at + datetime.timedelta(minutes=window.late_after_minutes)
