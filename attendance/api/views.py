@@ -3,6 +3,7 @@ training's attendance and its policy."""
 
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -168,6 +169,7 @@ class BoardView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, session_id: int):
         board = selectors.session_board(_runner_session(request, session_id))
         return Response(
@@ -195,6 +197,7 @@ class TrainingAttendanceView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, training_id: int):
         summary = selectors.training_attendance(_training_for_staff(request, training_id))
         return Response(

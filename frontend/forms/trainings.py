@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import Role
 from courses.models import Course
@@ -72,7 +73,12 @@ class CourseForm(forms.Form):
         label=_("Instructors"),
         help_text=_("They manage the course's materials."),
     )
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("course", "Active"),
+        required=False,
+        initial=True,
+        help_text=_("An inactive course cannot be chosen for new trainings."),
+    )
 
 
 class TrainingForm(forms.Form):

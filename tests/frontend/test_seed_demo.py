@@ -4,9 +4,12 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
+from attendance.models import AttendanceRecord, Method, Status
+from attendance.selectors import training_attendance
 from core.models import AuditEntry
 from core.roles import Role
 from courses.models import (
+    Enrollment,
     Material,
     MaterialProgress,
     MaterialVersion,
@@ -51,6 +54,10 @@ def counts() -> dict[str, int]:
         "materials": MaterialVersion.objects.count(),
         "progress": MaterialProgress.objects.count(),
         "responses": Response.objects.count(),
+        "attendance": AttendanceRecord.objects.count(),
+        "attendance rates": list(
+            Enrollment.objects.order_by("pk").values_list("attendance_rate", flat=True)
+        ),
     }
 
 
@@ -158,3 +165,49 @@ def test_seed_demo_tells_the_story_of_the_training():
     questionnaire = Questionnaire.objects.get(training=training)
     summary = questionnaire_summary(questionnaire)
     assert (summary.issued, summary.returned) == (27, 27)
+
+
+def test_seed_demo_calls_the_roll_at_every_class():
+    output = seed()
+    training = Training.objects.get(title="Safety production knowledge training")
+    records = AttendanceRecord.objects.filter(session__training=training)
+
+    # Every trainee has a record at each of the five classes.
+    assert records.count() == 39 * 5
+    assert "195 attendance records" in output
+    by_status = {status: records.filter(status=status).count() for status in Status.values}
+    assert by_status[Status.PRESENT] > 150
+    assert 5 <= by_status[Status.LATE] <= 15
+    assert 1 <= by_status[Status.ABSENT] <= 10
+    excused = records.filter(status=Status.EXCUSED)
+    assert excused.exists() and all(record.reason for record in excused)
+    # Self sign-in with the time of signing in (late ones after the start), roll call for
+    # the missing, and one class from an imported paper sheet.
+    late = records.filter(status=Status.LATE, method=Method.SELF_SIGN_IN)
+    assert late.exists()
+    assert all(r.signed_in_at > r.session.starts_at for r in late.select_related("session"))
+    assert {Method.SELF_SIGN_IN, Method.ROLL_CALL, Method.IMPORT} <= set(
+        records.values_list("method", flat=True)
+    )
+
+    summary = training_attendance(training)
+    full = summary.full_attendance_list
+    assert 0 < len(full) < 39
+    assert len(full) == 33
+    # The rates reached the training rate.
+    assert not training.enrollments.filter(attendance_rate__isnull=True).exists()
+    assert training.enrollments.filter(attendance_rate__lt=100).count() == 39 - len(full)
+
+
+def test_seed_demo_attendance_a_second_run_changes_nothing():
+    seed()
+    first = counts()
+    recorded = list(AttendanceRecord.objects.order_by("pk").values_list("status", "recorded_at"))
+
+    seed()
+
+    assert counts() == first
+    assert (
+        list(AttendanceRecord.objects.order_by("pk").values_list("status", "recorded_at"))
+        == recorded
+    )

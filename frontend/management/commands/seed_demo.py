@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from attendance.demo import seed_attendance
+from attendance.models import AttendanceRecord
 from courses.demo import seed_courses
 from courses.models import Material, Questionnaire, Response, Session, Training
 from people.demo import DEMO_PASSWORD, SeedContext, demo_logins, seed_people
@@ -15,7 +17,7 @@ from people.models import Department, Employee
 
 User = get_user_model()
 
-SEED_STEPS: list[Callable[[SeedContext], None]] = [seed_people, seed_courses]
+SEED_STEPS: list[Callable[[SeedContext], None]] = [seed_people, seed_courses, seed_attendance]
 
 
 class Command(BaseCommand):
@@ -68,6 +70,7 @@ class Command(BaseCommand):
             "materials": Material.objects.count(),
             "questionnaires": Questionnaire.objects.filter(is_template=False).count(),
             "questionnaire responses": Response.objects.count(),
+            "attendance records": AttendanceRecord.objects.count(),
         }
 
     def _print_logins(self) -> None:
