@@ -134,7 +134,7 @@ class AttendanceRecord(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    method = models.CharField(_("recorded by"), max_length=20, choices=Method.choices)
+    method = models.CharField(_("how recorded"), max_length=20, choices=Method.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by user"),
@@ -168,12 +168,21 @@ class ProxySignInAttempt(models.Model):
     """A refused sign-in from a device or address that had just signed in someone else;
     shown to the instructor."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="proxy_attempts")
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
-    first_employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
-    client_ip = models.GenericIPAddressField(null=True, blank=True)
-    device = models.CharField(max_length=64, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="proxy_attempts"
+    )
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("refused trainee"), on_delete=models.CASCADE, related_name="+"
+    )
+    first_employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("trainee signed in before"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    client_ip = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=64, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("refused proxy sign-in")
