@@ -225,7 +225,9 @@ def _hours(session: Session) -> Decimal:
     return (seconds / 3600).quantize(Decimal("0.01"))
 
 
-def training_attendance(training: Training, *, now=None) -> TrainingAttendance:
+def training_attendance(
+    training: Training, *, now=None, employee_ids: list[int] | None = None
+) -> TrainingAttendance:
     """Per trainee: sessions attended (present or late), late, absent, excused, the rate over
     the sessions held so far (started; a record for a session not yet held is kept in
     ``statuses`` but not counted), hours attended (学时, from session lengths; never for
@@ -237,20 +239,25 @@ def training_attendance(training: Training, *, now=None) -> TrainingAttendance:
     sessions = list(training.sessions.select_related("instructor").order_by("starts_at", "id"))
     held = [s for s in sessions if s.starts_at <= now]
     hours = {s.pk: _hours(s) for s in sessions}
+    enrollments = Enrollment.objects.filter(training=training)
+    records = AttendanceRecord.objects.filter(session__training=training)
+    if employee_ids is not None:
+        # Only these trainees: a sign-in updates one rate without reading everyone's.
+        enrollments = enrollments.filter(employee_id__in=employee_ids)
+        records = records.filter(employee_id__in=employee_ids)
     trainees = {
         e.employee_id: TraineeAttendance(
             employee=e.employee,
             sessions_held=len(held),
             excused_counts=policy.excused_counts_as_attended,
         )
-        for e in Enrollment.objects.filter(training=training)
-        .select_related("employee__department")
-        .order_by("employee__employee_no")
+        for e in enrollments.select_related("employee__department").order_by(
+            "employee__employee_no"
+        )
     }
-    records = AttendanceRecord.objects.filter(session__training=training).values_list(
+    for employee_id, session_id, status in records.values_list(
         "employee_id", "session_id", "status"
-    )
-    for employee_id, session_id, status in records:
+    ):
         trainee = trainees.get(employee_id)
         if trainee is None:
             continue

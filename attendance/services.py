@@ -437,12 +437,8 @@ def _after_change(session: Session, records: list[AttendanceRecord]) -> None:
 def attendance_sync_rates(*, training: Training, employee_ids: list[int] | None = None) -> None:
     """Report attendance rates to the training's enrolments (for the training rate): for the
     given trainees, or all of them."""
-    summary = training_attendance(training)
-    rates = {
-        t.employee.pk: t.rate
-        for t in summary.trainees
-        if employee_ids is None or t.employee.pk in employee_ids
-    }
+    summary = training_attendance(training, employee_ids=employee_ids)
+    rates = {t.employee.pk: t.rate for t in summary.trainees}
     enrollment_record_attendance(training=training, rates=rates)
 
 
