@@ -54,6 +54,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/roster_import.py
+	$(PY) bench/sign_in.py
 
 messages: $(STAMP)
 	@if ! command -v msgfmt >/dev/null 2>&1; then \

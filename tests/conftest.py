@@ -61,6 +61,9 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 def _fast_hashing_and_clean_cache(settings):
     # PBKDF2's million rounds would dominate the suite; the hasher is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A per-process cache: clearing a Redis cache is FLUSHDB, which would also wipe the
+    # channel layer's groups (same Redis database) under live tests running at the same time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield
     cache.clear()

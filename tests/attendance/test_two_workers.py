@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -41,10 +41,11 @@ from attendance.services import window_open
 from tests.courses.factories import EnrollmentFactory, SessionFactory, TrainingFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+LIVE_REDIS_DB = 15
 STARTUP_SECONDS = 30
 EVENT_SECONDS = 15
-# A board sits idle between sign-ins. Waiting longer than redis-py's default socket timeout
-# (5 s since redis-py 8) shows the board's socket survives an idle channel layer.
+# A board sits idle between sign-ins: wait longer than one blocking read of the channel layer
+# (5 s), which redis-py 8's default socket timeout (also 5 s) can cut short.
 IDLE_SECONDS = 6
 
 pytestmark = [
@@ -84,7 +85,10 @@ def server_environment(prefix: str) -> dict[str, str]:
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=database_url(),
-        REDIS_URL=settings.REDIS_URL,
+        # A Redis database of their own: the suite's cache.clear() (every test, in every
+        # process running the suite) is a FLUSHDB of REDIS_URL's database, which would wipe
+        # the board's group.
+        REDIS_URL=urlsplit(settings.REDIS_URL)._replace(path=f"/{LIVE_REDIS_DB}").geturl(),
         # Both servers share a prefix of their own: other runs on this Redis do not interfere.
         CHANNELS_PREFIX=prefix,
         CACHE_KEY_PREFIX=prefix,

@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
@@ -38,6 +39,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:StreamingHttpResponse must consume synchronous"),
 ]
 
+LIVE_REDIS_DB = 15
 DESKTOP_VIEWPORT = {"width": 1366, "height": 800}
 PHONE_VIEWPORT = {"width": 375, "height": 812}
 
@@ -98,10 +100,13 @@ def role_groups(transactional_db):
 @pytest.fixture
 def asgi_live_server(transactional_db, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    # Session ids repeat across test databases sharing one Redis: a key prefix of its own.
+    # With Redis: a database and key prefix of its own. Session ids repeat across test
+    # databases sharing one Redis, and the suite's cache.clear() is a FLUSHDB of the
+    # database the cache (REDIS_URL) shares with the channel layer.
     layers = copy.deepcopy(settings.CHANNEL_LAYERS)
     if layers["default"]["BACKEND"].startswith("channels_redis"):
-        layers["default"].setdefault("CONFIG", {})["prefix"] = f"test-{uuid.uuid4().hex[:12]}"
+        url = urlsplit(settings.REDIS_URL)._replace(path=f"/{LIVE_REDIS_DB}").geturl()
+        layers["default"]["CONFIG"] = {"hosts": [url], "prefix": f"test-{uuid.uuid4().hex[:12]}"}
         settings.CHANNEL_LAYERS = layers
     server = AsgiLiveServer()
     server.start()
