@@ -47,4 +47,6 @@ urlpatterns = [
     # Attendance
     path("", include("frontend.urls_attendance_live")),
     path("", include("frontend.urls_attendance_reports")),
+    path("", include("frontend.urls_bank")),
+    path("", include("frontend.urls_papers")),
 ]

@@ -30,6 +30,9 @@ def restore_migration_data() -> None:
     course_roles = importlib.import_module("courses.migrations.0004_role_permissions")
     for role, codenames in course_roles.ROLE_PERMISSIONS.items():
         grants.setdefault(role, []).extend(("courses", c) for c in codenames)
+    exam_roles = importlib.import_module("exams.migrations.0002_role_permissions")
+    for role, codenames in exam_roles.ROLE_PERMISSIONS.items():
+        grants.setdefault(role, []).extend(("exams", c) for c in codenames)
     for role, pairs in grants.items():
         group, _created = Group.objects.get_or_create(name=role)
         query = Q(pk__in=[])

@@ -1,0 +1,90 @@
+"""Question-bank test data, written through the services so every invariant holds."""
+
+import itertools
+
+from exams.content import OptionInput, QuestionInput
+from exams.models import Question, QuestionCategory
+from exams.services.categories import categories_ensure_paths
+from exams.services.questions import question_create
+
+_numbers = itertools.count(1)
+
+
+def category(path: str = "Fire safety") -> QuestionCategory:
+    return categories_ensure_paths(actor=None, paths=[path])[path]
+
+
+def single_input(stem: str | None = None, *, correct: int = 0, options: int = 4, **extra) -> QuestionInput:
+    stem = stem or f"Single-choice question {next(_numbers)}?"
+    return QuestionInput(
+        type="single",
+        stem=stem,
+        options=[OptionInput(f"Option {letter}", index == correct) for index, letter in enumerate("ABCDEFGH"[:options])],
+        explanation="Because the regulation says so.",
+        **extra,
+    )
+
+
+def make_question(
+    path: str = "Fire safety",
+    *,
+    data: QuestionInput | None = None,
+    actor=None,
+    is_active: bool = True,
+    **extra,
+) -> Question:
+    """A question in the category at ``path`` (created when missing); a single-choice one
+    unless ``data`` says otherwise."""
+    return question_create(
+        actor=actor, category=category(path), data=data or single_input(**extra), is_active=is_active
+    )
+
+
+def make_questions(count: int, path: str = "Fire safety", **extra) -> list[Question]:
+    return [make_question(path, **extra) for _ in range(count)]
+
+
+def every_type_inputs() -> list[QuestionInput]:
+    """One valid question of each of the five types."""
+    return [
+        QuestionInput(
+            type="single",
+            stem="Which number reports a fire in China?",
+            options=[OptionInput("110"), OptionInput("119", True), OptionInput("120")],
+            explanation="119 is the fire emergency number.",
+            difficulty=1,
+            tags=["fire", "emergency"],
+        ),
+        QuestionInput(
+            type="multiple",
+            stem="Which extinguishers suit an electrical fire?",
+            options=[
+                OptionInput("Carbon dioxide", True),
+                OptionInput("Dry powder", True),
+                OptionInput("Water"),
+                OptionInput("Foam"),
+            ],
+            explanation="Water and foam conduct electricity.",
+            difficulty=3,
+        ),
+        QuestionInput(
+            type="true_false",
+            stem="A safety belt must be hooked above the worker (high hook, low use).",
+            options=[OptionInput("True", True), OptionInput("False")],
+            explanation="High hanging and low use limits the fall.",
+            difficulty=2,
+        ),
+        QuestionInput(
+            type="fill_blank",
+            stem="Work at a height of ___ metres or more is work at height.",
+            blanks=[["2", "two"]],
+            explanation="GB/T 3608.",
+            difficulty=2,
+        ),
+        QuestionInput(
+            type="short_answer",
+            stem="Describe the steps before entering a confined space.",
+            reference_answer="Permit, isolate, ventilate, test the air, attendant outside.",
+            difficulty=4,
+        ),
+    ]
