@@ -14,12 +14,17 @@ def category(path: str = "Fire safety") -> QuestionCategory:
     return categories_ensure_paths(actor=None, paths=[path])[path]
 
 
-def single_input(stem: str | None = None, *, correct: int = 0, options: int = 4, **extra) -> QuestionInput:
+def single_input(
+    stem: str | None = None, *, correct: int = 0, options: int = 4, **extra
+) -> QuestionInput:
     stem = stem or f"Single-choice question {next(_numbers)}?"
     return QuestionInput(
         type="single",
         stem=stem,
-        options=[OptionInput(f"Option {letter}", index == correct) for index, letter in enumerate("ABCDEFGH"[:options])],
+        options=[
+            OptionInput(f"Option {letter}", index == correct)
+            for index, letter in enumerate("ABCDEFGH"[:options])
+        ],
         explanation="Because the regulation says so.",
         **extra,
     )
@@ -36,7 +41,10 @@ def make_question(
     """A question in the category at ``path`` (created when missing); a single-choice one
     unless ``data`` says otherwise."""
     return question_create(
-        actor=actor, category=category(path), data=data or single_input(**extra), is_active=is_active
+        actor=actor,
+        category=category(path),
+        data=data or single_input(**extra),
+        is_active=is_active,
     )
 
 
