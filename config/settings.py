@@ -222,6 +222,10 @@ if not DEBUG:
 SIGN_IN_CODE_SECONDS = env_int("SIGN_IN_CODE_SECONDS", 15)
 SIGN_IN_GRACE_SECONDS = env_int("SIGN_IN_GRACE_SECONDS", 5)
 
+# Exams: answers saved up to EXAM_SAVE_GRACE_SECONDS after an attempt's deadline are still
+# accepted (network lag); the attempt closes with the answers as they stood then.
+EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
+
 # Uploaded files: the largest accepted upload, in bytes (courses use it for materials).
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 200 * 1024 * 1024)
 # The size limit is enforced while the upload arrives: a larger file is dropped at the limit,

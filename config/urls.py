@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("courses.api.urls")),
     path("api/v1/", include("attendance.api.urls")),
     path("api/v1/", include("exams.api.urls")),
+    path("api/v1/", include("exams.api.exam_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -49,4 +49,7 @@ urlpatterns = [
     path("", include("frontend.urls_attendance_reports")),
     path("", include("frontend.urls_bank")),
     path("", include("frontend.urls_papers")),
+    path("", include("frontend.urls_exam_taking")),
+    path("", include("frontend.urls_exam_results")),
+    path("", include("frontend.urls_exam_admin")),
 ]

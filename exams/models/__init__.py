@@ -1,3 +1,11 @@
+from exams.models.attempts import (
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    CloseReason,
+    ExamResult,
+)
 from exams.models.bank import (
     CHOICE_TYPES,
     MAX_OPTIONS,
@@ -9,19 +17,43 @@ from exams.models.bank import (
     QuestionType,
     QuestionVersion,
 )
+from exams.models.exams import (
+    DEFAULT_PERFORMANCE_BANDS,
+    AttemptCounts,
+    Exam,
+    ExamKind,
+    ExamOverride,
+    MultipleScoring,
+    PracticalScore,
+    ResultsVisible,
+)
 from exams.models.papers import Paper, PaperItem, PaperRule
 
 __all__ = [
     "CHOICE_TYPES",
+    "DEFAULT_PERFORMANCE_BANDS",
     "MAX_OPTIONS",
     "OPTION_LETTERS",
     "PATH_SEPARATOR",
+    "Answer",
+    "Attempt",
+    "AttemptCounts",
+    "AttemptQuestion",
+    "AttemptStatus",
+    "CloseReason",
+    "Exam",
+    "ExamKind",
+    "ExamOverride",
+    "ExamResult",
+    "MultipleScoring",
     "Paper",
     "PaperItem",
     "PaperRule",
+    "PracticalScore",
     "Question",
     "QuestionCategory",
     "QuestionOption",
     "QuestionType",
     "QuestionVersion",
+    "ResultsVisible",
 ]

@@ -96,3 +96,71 @@ def every_type_inputs() -> list[QuestionInput]:
             difficulty=4,
         ),
     ]
+
+
+def make_paper(*, questions=None, points=None, title: str = "Theory exam"):
+    """A fixed paper of the given questions (default: one of each type, 2 points each)."""
+    from decimal import Decimal
+
+    from exams.services.papers import ItemSpec, paper_create
+
+    if questions is None:
+        mixed = category(f"Mixed {next(_numbers)}")
+        questions = [
+            question_create(actor=None, category=mixed, data=data)
+            for data in every_type_inputs()
+        ]
+    return paper_create(
+        actor=None,
+        title=title,
+        items=[ItemSpec(q, Decimal(points or 2)) for q in questions],
+    )
+
+
+def make_exam(*, paper=None, candidates=(), training=None, now=None, **fields):
+    """An exam open from an hour ago for two hours, 30 minutes per attempt, sat by
+    ``candidates`` (employees) and the trainees of ``training``."""
+    import datetime
+
+    from django.utils import timezone
+
+    from exams.services.exams import ExamSpec, exam_create
+
+    now = now or timezone.now()
+    spec = ExamSpec(
+        title=fields.pop("title", "Safety theory exam"),
+        opens_at=fields.pop("opens_at", now - datetime.timedelta(hours=1)),
+        closes_at=fields.pop("closes_at", now + datetime.timedelta(hours=2)),
+        duration_minutes=fields.pop("duration_minutes", 30),
+        paper=paper if paper is not None else make_paper(),
+        training=training,
+        people=list(candidates),
+        **fields,
+    )
+    return exam_create(actor=None, spec=spec)
+
+
+def answer_everything_right(attempt, user):
+    """Save the key as the answer to every question of the attempt (short answers get text)."""
+    from exams.services.attempts import answer_save
+
+    for aq in attempt.questions.select_related("version").prefetch_related("version__options"):
+        version = aq.version
+        if version.type in ("single", "multiple", "true_false"):
+            answer_save(
+                user=user,
+                attempt_id=attempt.pk,
+                question_id=aq.question_id_shown,
+                selected=[o.pk for o in version.options.all() if o.correct],
+            )
+        elif version.type == "fill_blank":
+            answer_save(
+                user=user,
+                attempt_id=attempt.pk,
+                question_id=aq.question_id_shown,
+                blanks=[blank[0] for blank in version.blanks],
+            )
+        else:
+            answer_save(
+                user=user, attempt_id=attempt.pk, question_id=aq.question_id_shown, text="My answer"
+            )

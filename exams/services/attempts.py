@@ -1,0 +1,550 @@
+"""An attempt's life: start (frozen questions, server deadline), autosave, submit, close at the
+deadline, reopen, extra time, closing an exam early.
+
+Rules that hold here (DESIGN.md): the deadline is the server's; one attempt in progress per
+candidate and exam (a partial unique constraint, not a check in Python); submit and close are
+idempotent and grade once (a conditional update claims the attempt); an answer save is one
+conditional update that an older sequence number or a closed attempt cannot pass.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.errors import Conflict, NotFound
+from exams import live
+from exams.grading import score_answer
+from exams.models import (
+    CHOICE_TYPES,
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    CloseReason,
+    Exam,
+    ExamOverride,
+    QuestionType,
+)
+from exams.selectors.exams import exam_candidates, exam_eligibility
+from exams.selectors.papers import PaperNotDrawable, paper_draw
+from exams.services.questions import question_versions_mark_used
+from exams.services.results import attempt_finish_grading, result_refresh
+from people.models import Employee
+
+MAX_TEXT_LENGTH = 10_000
+MAX_BLANK_LENGTH = 1_000
+MAX_SEQUENCE = 2**62
+
+
+def save_grace() -> timedelta:
+    return timedelta(seconds=settings.EXAM_SAVE_GRACE_SECONDS)
+
+
+@dataclass
+class StartResult:
+    attempt: Attempt
+    created: bool
+
+
+def _frozen_questions(exam: Exam, rng: random.Random):
+    try:
+        drawn = paper_draw(paper=exam.paper, rng=rng)
+    except PaperNotDrawable as error:
+        raise Conflict(
+            _("The paper cannot be drawn: the bank no longer holds enough questions for “%s”.")
+            % error.args[0]
+        ) from error
+    if not drawn:
+        raise Conflict(_("The paper has no questions."))
+    if exam.shuffle_questions:
+        rng.shuffle(drawn)
+    return drawn
+
+
+@transaction.atomic
+def _create_attempt(*, exam: Exam, employee: Employee, number: int, deadline, now, rng) -> Attempt:
+    drawn = _frozen_questions(exam, rng)
+    attempt = Attempt.objects.create(
+        exam=exam,
+        employee=employee,
+        number=number,
+        started_at=now,
+        deadline=deadline,
+        max_score=sum((d.points for d in drawn), Decimal(0)),
+    )
+    rows = []
+    for position, d in enumerate(drawn):
+        order = [o.pk for o in d.version.options.all()]
+        if exam.shuffle_options and d.version.type != QuestionType.TRUE_FALSE:
+            rng.shuffle(order)
+        rows.append(
+            AttemptQuestion(
+                attempt=attempt,
+                position=position,
+                version=d.version,
+                question_id_shown=d.question.pk,
+                points=d.points,
+                option_order=order,
+            )
+        )
+    rows = AttemptQuestion.objects.bulk_create(rows)
+    Answer.objects.bulk_create(Answer(attempt=attempt, attempt_question=row) for row in rows)
+    question_versions_mark_used(version_ids=[d.version.pk for d in drawn])
+    live.attempt_started(attempt, questions=len(rows))
+    return attempt
+
+
+def attempt_start(
+    *, employee: Employee, exam: Exam, now=None, rng: random.Random | None = None
+) -> StartResult:
+    """Start an attempt, or return the one in progress (``created`` False).
+
+    The attempt freezes its questions (the current version of each fixed item, a fresh random
+    draw for each rule, the option order when options are shuffled) and its deadline: the
+    earlier of start + duration (+ the candidate's extra minutes) and the close time. Refuses
+    (Conflict, with the reason) when the candidate may not start now: not open, closed, no
+    attempts left, attendance below the minimum; someone who may not sit it gets NotFound.
+    Twenty simultaneous starts give one attempt:
+    the database refuses a second attempt in progress and the loser returns the winner's.
+    """
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    # Fresh from the database: the exam may have been closed early a moment ago.
+    exam = Exam.objects.select_related("paper", "training").get(pk=exam.pk)
+    if not exam_candidates(exam).filter(pk=employee.pk).exists():
+        raise NotFound(_("Exam not found."))
+    for current in Attempt.objects.filter(
+        exam=exam, employee=employee, status=AttemptStatus.IN_PROGRESS
+    ):
+        current = attempt_close_if_expired(attempt=current, now=now)
+        if current.status == AttemptStatus.IN_PROGRESS:
+            return StartResult(current, False)
+    eligibility = exam_eligibility(exam=exam, employee=employee, now=now)
+    if (
+        eligibility.in_progress is not None
+        and eligibility.in_progress.status == AttemptStatus.IN_PROGRESS
+    ):
+        return StartResult(Attempt.objects.get(pk=eligibility.in_progress.pk), False)
+    if not eligibility.can_start:
+        raise Conflict(" ".join(eligibility.reasons))
+    deadline = min(now + timedelta(minutes=eligibility.duration_minutes), eligibility.closes_at)
+    try:
+        attempt = _create_attempt(
+            exam=exam,
+            employee=employee,
+            number=eligibility.attempts_used + 1,
+            deadline=deadline,
+            now=now,
+            rng=rng,
+        )
+    except IntegrityError:
+        # Another request started one at the same moment: return that one.
+        winner = Attempt.objects.filter(
+            exam=exam, employee=employee, status=AttemptStatus.IN_PROGRESS
+        ).first()
+        if winner is None:
+            raise Conflict(
+                _("Another attempt was started at the same moment; reload the page.")
+            ) from None
+        return StartResult(winner, False)
+    return StartResult(attempt, True)
+
+
+@dataclass
+class SaveResult:
+    saved: bool  # False: a newer save was already stored (this one was older)
+    sequence: int
+    saved_at: object
+    answered: bool
+
+
+def _clean_answer(aq: AttemptQuestion, selected, text, blanks) -> tuple[list[int], str, list[str]]:
+    """The answer in stored form; refuses options of another question, several options for
+    single choice, and oversized text (400)."""
+    qtype = aq.version.type
+    if qtype in CHOICE_TYPES:
+        if text not in (None, "") or blanks:
+            raise ValidationError({"selected": [_("Choose options for this question.")]})
+        if selected is None:
+            selected = []
+        if not isinstance(selected, list) or len(selected) > len(aq.option_order):
+            raise ValidationError({"selected": [_("Choose options of this question.")]})
+        if any(not isinstance(o, int) or isinstance(o, bool) for o in selected):
+            raise ValidationError({"selected": [_("Options are given by their ids.")]})
+        chosen = list(dict.fromkeys(selected))
+        if set(chosen) - set(aq.option_order):
+            raise ValidationError({"selected": [_("An option does not belong to this question.")]})
+        if qtype != QuestionType.MULTIPLE and len(chosen) > 1:
+            raise ValidationError({"selected": [_("Choose one option only.")]})
+        return chosen, "", []
+    if selected:
+        raise ValidationError({"selected": [_("This question takes a written answer.")]})
+    if qtype == QuestionType.FILL_BLANK:
+        if blanks is None:
+            blanks = [text] if text not in (None, "") else []
+        count = len(aq.version.blanks)
+        if not isinstance(blanks, list) or len(blanks) > count:
+            raise ValidationError({"blanks": [_("This question has %d blanks.") % count]})
+        if any(not isinstance(b, str) or len(b) > MAX_BLANK_LENGTH for b in blanks):
+            raise ValidationError(
+                {"blanks": [_("A blank takes at most %d characters.") % MAX_BLANK_LENGTH]}
+            )
+        return [], "", blanks
+    if blanks:
+        raise ValidationError({"blanks": [_("This question takes a written answer.")]})
+    text = text or ""
+    if not isinstance(text, str) or len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            {"text": [_("An answer takes at most %d characters.") % MAX_TEXT_LENGTH]}
+        )
+    return [], text, []
+
+
+def answer_save(
+    *,
+    user,
+    attempt_id: int,
+    question_id: int,
+    selected: list | None = None,
+    text: str | None = None,
+    blanks: list | None = None,
+    flagged: bool | None = None,
+    sequence: int | None = None,
+    now=None,
+) -> SaveResult:
+    """Store the candidate's answer to one question of their own attempt.
+
+    One read (the question of the attempt, checked to be the caller's: another person's
+    attempt is NotFound) and one conditional update that changes nothing when a newer save
+    (higher ``sequence``) is already stored or the attempt has closed. Refuses (Conflict)
+    once the attempt is submitted or its deadline plus the grace for network lag has passed;
+    refuses (400) options of another question and oversized answers. Without a sequence the
+    server's clock in milliseconds is used.
+    """
+    now = now or timezone.now()
+    aq = (
+        AttemptQuestion.objects.select_related("attempt", "version")
+        .only(
+            "pk",
+            "option_order",
+            "attempt__id",
+            "attempt__exam_id",
+            "attempt__employee_id",
+            "attempt__status",
+            "attempt__deadline",
+            "version__type",
+            "version__blanks",
+        )
+        .filter(
+            attempt_id=attempt_id, question_id_shown=question_id, attempt__employee__user_id=user.pk
+        )
+        .first()
+    )
+    if aq is None:
+        raise NotFound(_("Question not found in this attempt."))
+    attempt = aq.attempt
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise Conflict(_("This attempt is already submitted."))
+    if now > attempt.deadline + save_grace():
+        attempt_close_if_expired(attempt=Attempt.objects.get(pk=attempt.pk), now=now)
+        raise Conflict(_("Time is up: the attempt was closed at its deadline."))
+    if sequence is None:
+        sequence = int(now.timestamp() * 1000)
+    if (
+        isinstance(sequence, bool)
+        or not isinstance(sequence, int)
+        or not 0 < sequence < MAX_SEQUENCE
+    ):
+        raise ValidationError({"sequence": [_("The sequence is a positive whole number.")]})
+    selected, text, blanks = _clean_answer(aq, selected, text, blanks)
+    values = {
+        "selected": selected,
+        "text": text,
+        "blanks": blanks,
+        "sequence": sequence,
+        "saved_at": now,
+    }
+    if flagged is not None:
+        values["flagged"] = bool(flagged)
+    updated = Answer.objects.filter(
+        attempt_question_id=aq.pk, sequence__lt=sequence, closed=False
+    ).update(**values)
+    answered = bool(selected or text.strip() or any(b.strip() for b in blanks))
+    if not updated:
+        stored = (
+            Answer.objects.filter(attempt_question_id=aq.pk)
+            .values("sequence", "closed", "saved_at")
+            .first()
+        )
+        if stored is None or stored["closed"]:
+            raise Conflict(_("This attempt is already submitted."))
+        return SaveResult(False, stored["sequence"], stored["saved_at"], answered)
+    live.answer_saved(
+        exam_id=attempt.exam_id,
+        attempt_id=attempt.pk,
+        employee_id=attempt.employee_id,
+        question_id=question_id,
+        answered=answered,
+    )
+    return SaveResult(True, sequence, now, answered)
+
+
+@transaction.atomic
+def _close(*, attempt_id: int, reason: str, now) -> Attempt:
+    """Close and grade an attempt once. The conditional update claims it: of two
+    simultaneous closes, the second updates nothing and returns what the first wrote."""
+    attempt = Attempt.objects.select_related("exam", "employee").get(pk=attempt_id)
+    submitted_at = min(now, attempt.deadline)
+    claimed = Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.IN_PROGRESS).update(
+        status=AttemptStatus.SUBMITTED, submitted_at=submitted_at, close_reason=reason
+    )
+    if not claimed:
+        attempt.refresh_from_db()
+        return attempt
+    attempt.status, attempt.submitted_at, attempt.close_reason = (
+        AttemptStatus.SUBMITTED,
+        submitted_at,
+        reason,
+    )
+    attempt.duration_seconds = max(int((submitted_at - attempt.started_at).total_seconds()), 0)
+    attempt.save(update_fields=["duration_seconds"])
+    _grade_answers(attempt, close=True)
+    attempt_finish_grading(attempt)
+    if attempt.status == AttemptStatus.GRADED:
+        result_refresh(exam=attempt.exam, employee=attempt.employee)
+    audit_record(
+        actor=None if reason != CloseReason.SUBMITTED else attempt.employee.user,
+        action="attempt.closed",
+        target=attempt,
+        after={
+            "reason": reason,
+            "status": attempt.status,
+            "score": attempt.score,
+            "passed": attempt.passed,
+        },
+    )
+    live.attempt_closed(attempt)
+    return attempt
+
+
+def _grade_answers(attempt: Attempt, *, close: bool) -> list[Answer]:
+    """Score every objective answer of the attempt against its version's key; mark open
+    answers for the grading queue (keeping a grade already given). With ``close`` every
+    answer is also closed to further saves, in the same update."""
+    answers = list(
+        Answer.objects.filter(attempt=attempt)
+        .select_related("attempt_question__version")
+        .prefetch_related("attempt_question__version__options")
+    )
+    multiple_scoring = attempt.exam.multiple_scoring
+    for answer in answers:
+        aq = answer.attempt_question
+        version = aq.version
+        score = score_answer(
+            question_type=version.type,
+            points=aq.points,
+            correct_option_ids={o.pk for o in version.options.all() if o.correct},
+            blanks_key=version.blanks,
+            numeric_tolerance=version.numeric_tolerance,
+            selected=answer.selected,
+            blanks=answer.blanks,
+            text=answer.text,
+            multiple_scoring=multiple_scoring,
+        )
+        if score is None:
+            if answer.graded_at is None:
+                if answer.is_answered:
+                    answer.needs_grading = True
+                else:
+                    # Nothing written: nothing to grade.
+                    answer.score, answer.needs_grading = Decimal(0), False
+        else:
+            answer.score, answer.needs_grading = score, False
+        if close:
+            answer.closed = True
+    Answer.objects.bulk_update(answers, ["score", "needs_grading", "closed"], batch_size=500)
+    return answers
+
+
+def attempt_submit(*, attempt: Attempt, now=None) -> Attempt:
+    """The candidate hands in: close and grade (objective questions at once, open answers to
+    the grading queue). Idempotent: a second submit, or two at once, return the same attempt
+    graded once. After the deadline the attempt counts as closed at the deadline."""
+    now = now or timezone.now()
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        attempt.refresh_from_db()
+        return attempt
+    reason = (
+        CloseReason.SUBMITTED if now <= attempt.deadline + save_grace() else CloseReason.DEADLINE
+    )
+    return _close(attempt_id=attempt.pk, reason=reason, now=now)
+
+
+def attempt_close_if_expired(*, attempt: Attempt, now=None) -> Attempt:
+    """Close an attempt whose deadline plus the grace has passed, with the answers as they
+    stood; anything else is returned unchanged. Called on the candidate's next request, when
+    results are read, and every minute by ``close_expired_attempts``."""
+    now = now or timezone.now()
+    if attempt.status == AttemptStatus.IN_PROGRESS and now > attempt.deadline + save_grace():
+        return _close(attempt_id=attempt.pk, reason=CloseReason.DEADLINE, now=now)
+    return attempt
+
+
+def attempts_close_expired(*, now=None) -> int:
+    """Close every attempt past its deadline plus the grace; returns how many were closed.
+    Each attempt closes in its own transaction, so one failure cannot undo the others."""
+    now = now or timezone.now()
+    ids = list(
+        Attempt.objects.filter(
+            status=AttemptStatus.IN_PROGRESS, deadline__lt=now - save_grace()
+        ).values_list("pk", flat=True)
+    )
+    closed = 0
+    for attempt_id in ids:
+        attempt = _close(attempt_id=attempt_id, reason=CloseReason.DEADLINE, now=now)
+        closed += attempt.close_reason == CloseReason.DEADLINE
+    return closed
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    if len(reason) > 500:
+        raise ValidationError({"reason": [_("A reason has at most 500 characters.")]})
+    return reason
+
+
+def _minutes(minutes: int, field: str = "minutes") -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        raise ValidationError({field: [_("Give a number of minutes from 1 to 1440.")]})
+    return minutes
+
+
+@transaction.atomic
+def attempt_reopen(*, actor, attempt: Attempt, reason: str, minutes: int, now=None) -> Attempt:
+    """Let a candidate continue a closed attempt for ``minutes`` more (a crash, a power cut),
+    with a reason. Its score is withdrawn until it closes again. Refuses when another attempt
+    of the candidate is in progress."""
+    now = now or timezone.now()
+    reason, minutes = _reason(reason), _minutes(minutes)
+    attempt = (
+        Attempt.objects.select_for_update().select_related("exam", "employee").get(pk=attempt.pk)
+    )
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        raise Conflict(_("The attempt is still in progress."))
+    if Attempt.objects.filter(
+        exam=attempt.exam, employee=attempt.employee, status=AttemptStatus.IN_PROGRESS
+    ).exists():
+        raise Conflict(_("Another attempt of this candidate is in progress."))
+    before = {
+        "status": attempt.status,
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "deadline": attempt.deadline,
+    }
+    attempt.status, attempt.score, attempt.passed = AttemptStatus.IN_PROGRESS, None, None
+    attempt.deadline = now + timedelta(minutes=minutes)
+    attempt.submitted_at, attempt.close_reason, attempt.reopened_reason = None, "", reason
+    attempt.save(
+        update_fields=[
+            "status",
+            "score",
+            "passed",
+            "deadline",
+            "submitted_at",
+            "close_reason",
+            "reopened_reason",
+        ]
+    )
+    Answer.objects.filter(attempt=attempt).update(closed=False)
+    result_refresh(exam=attempt.exam, employee=attempt.employee)
+    audit_record(
+        actor=actor,
+        action="attempt.reopened",
+        target=attempt,
+        before=before,
+        after={
+            "status": attempt.status,
+            "score": None,
+            "passed": None,
+            "deadline": attempt.deadline,
+        },
+        note=reason,
+    )
+    live.deadline_changed(attempt)
+    return attempt
+
+
+@transaction.atomic
+def attempts_extend(
+    *, actor, exam: Exam, minutes: int, reason: str, employee: Employee | None = None
+) -> int:
+    """Give extra time: to one candidate (their attempt in progress, and any later attempt,
+    through their override) or to everyone with an attempt in progress. Candidates' pages
+    update their countdown at once. Returns how many attempts moved."""
+    reason, minutes = _reason(reason), _minutes(minutes)
+    attempts = Attempt.objects.select_for_update().filter(
+        exam=exam, status=AttemptStatus.IN_PROGRESS
+    )
+    if employee is not None:
+        attempts = attempts.filter(employee=employee)
+        override, _created = ExamOverride.objects.get_or_create(
+            exam=exam, employee=employee, defaults={"reason": reason, "created_by": actor}
+        )
+        override.extra_minutes += minutes
+        override.reason = reason
+        override.save(update_fields=["extra_minutes", "reason"])
+    moved = list(attempts)
+    for attempt in moved:
+        before = attempt.deadline
+        attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
+        attempt.save(update_fields=["deadline"])
+        audit_record(
+            actor=actor,
+            action="attempt.extended",
+            target=attempt,
+            before={"deadline": before},
+            after={"deadline": attempt.deadline},
+            note=reason,
+        )
+        live.deadline_changed(attempt)
+    return len(moved)
+
+
+def exam_close_early(*, actor, exam: Exam, reason: str, now=None) -> int:
+    """Close the exam now for everyone: no new attempts, attempts in progress closed with
+    their answers. Returns how many attempts were closed."""
+    now = now or timezone.now()
+    reason = _reason(reason)
+    with transaction.atomic():
+        exam = Exam.objects.select_for_update().get(pk=exam.pk)
+        if exam.closed_early_at is not None or now >= exam.closes_at:
+            raise Conflict(_("The exam is already closed."))
+        exam.closed_early_at = now
+        exam.save(update_fields=["closed_early_at"])
+        audit_record(
+            actor=actor,
+            action="exam.closed_early",
+            target=exam,
+            before={"closes_at": exam.closes_at},
+            after={"closed_at": now},
+            note=reason,
+        )
+        live.exam_closed(exam)
+    ids = list(
+        Attempt.objects.filter(exam=exam, status=AttemptStatus.IN_PROGRESS).values_list(
+            "pk", flat=True
+        )
+    )
+    for attempt_id in ids:
+        _close(attempt_id=attempt_id, reason=CloseReason.EXAM_CLOSED, now=now)
+    return len(ids)
