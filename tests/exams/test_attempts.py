@@ -329,3 +329,25 @@ def test_shuffled_options_differ_between_candidates():
         attempt = attempt_start(employee=person, exam=exam, rng=random.Random(index)).attempt
         orders.add(tuple(tuple(aq.option_order) for aq in attempt.questions.order_by("position")))
     assert len(orders) > 1
+
+
+def test_close_expired_attempts_command(trainee, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    start = timezone.now() - datetime.timedelta(hours=1)
+    exam = make_exam(candidates=[trainee], now=start, paper=make_paper(questions=make_questions(2)))
+    attempt = attempt_start(employee=trainee, exam=exam, now=start).attempt
+    out = StringIO()
+    call_command("close_expired_attempts", stdout=out)
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and "Closed 1" in out.getvalue()
+
+
+def test_reading_an_expired_attempt_closes_it(trainee):
+    start = timezone.now() - datetime.timedelta(hours=1)
+    exam = make_exam(candidates=[trainee], now=start, paper=make_paper(questions=make_questions(2)))
+    attempt = attempt_start(employee=trainee, exam=exam, now=start).attempt
+    attempt = attempt_close_if_expired(attempt=attempt)
+    assert attempt.status == AttemptStatus.GRADED and attempt.submitted_at == attempt.deadline
