@@ -222,6 +222,9 @@ if not DEBUG:
 SIGN_IN_CODE_SECONDS = env_int("SIGN_IN_CODE_SECONDS", 15)
 SIGN_IN_GRACE_SECONDS = env_int("SIGN_IN_GRACE_SECONDS", 5)
 
+# The paper builder posts two fields per question (up to 500 questions).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
 # Exams: answers saved up to EXAM_SAVE_GRACE_SECONDS after an attempt's deadline are still
 # accepted (network lag); the attempt closes with the answers as they stood then.
 EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)

@@ -24,6 +24,8 @@ MAX_ACCEPTED_PER_BLANK = 20
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
 TAG_FORBIDDEN = ","
+# Question.tags holds ",tag,tag," in 500 characters.
+MAX_TAGS_TOTAL = 500
 
 # True/false options in the order they are stored; the key is the correct one.
 TRUE_FALSE_TEXTS = ("True", "False")
@@ -164,6 +166,8 @@ def question_input_errors(data: QuestionInput) -> dict[str, list[str]]:
 
     if len(data.tags) > MAX_TAGS:
         add("tags", _("A question has at most %d tags.") % MAX_TAGS)
+    if len(",".join(str(tag) for tag in data.tags)) + 2 > MAX_TAGS_TOTAL:
+        add("tags", _("The tags have more than %d characters together.") % MAX_TAGS_TOTAL)
     for tag in data.tags:
         if TAG_FORBIDDEN in str(tag):
             add("tags", _("A tag may not contain a comma: “%s”.") % tag)

@@ -112,5 +112,6 @@ def question_history(*, question: Question) -> list[QuestionVersion]:
 
 
 def questions_for_export(*, questions: QuerySet[Question]) -> QuerySet[Question]:
-    """The questions with everything an export writes, oldest first (a stable file)."""
-    return _with_current_version(questions).order_by("category__path", "id")
+    """The questions with everything an export writes, oldest first (a stable file). Takes
+    any queryset of questions, ``question_search``'s included."""
+    return _with_current_version(questions.prefetch_related(None)).order_by("category__path", "id")

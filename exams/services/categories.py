@@ -8,6 +8,7 @@ from core.audit import audit_record, diff
 from exams.models import PATH_SEPARATOR, QuestionCategory
 
 MAX_NAME_LENGTH = 100
+MAX_PATH_LENGTH = 500
 
 
 def category_path_parts(path: str) -> list[str]:
@@ -34,6 +35,13 @@ def _path(name: str, parent: QuestionCategory | None) -> str:
     return f"{parent.path}{PATH_SEPARATOR}{name}" if parent else name
 
 
+def _check_path_length(path: str) -> None:
+    if len(path) > MAX_PATH_LENGTH:
+        raise ValidationError(
+            {"name": [_("A category's full name has at most %d characters.") % MAX_PATH_LENGTH]}
+        )
+
+
 def _ensure_free(path: str, exclude_pk: int | None = None) -> None:
     taken = QuestionCategory.objects.filter(path=path)
     if exclude_pk is not None:
@@ -50,6 +58,7 @@ def category_create(
     a slash, and a name the parent already has."""
     name = _clean_name(name)
     path = _path(name, parent)
+    _check_path_length(path)
     _ensure_free(path)
     category = QuestionCategory.objects.create(name=name, parent=parent, path=path)
     audit_record(
@@ -78,7 +87,18 @@ def category_update(
     old_path, new_path = category.path, _path(name, parent)
     before = {"name": category.name, "parent": category.parent_id, "path": old_path}
     if new_path != old_path:
+        _check_path_length(new_path)
         _ensure_free(new_path, exclude_pk=category.pk)
+        longest = max(
+            (
+                len(path)
+                for path in QuestionCategory.objects.filter(
+                    path__startswith=old_path + PATH_SEPARATOR
+                ).values_list("path", flat=True)
+            ),
+            default=len(old_path),
+        )
+        _check_path_length("x" * (longest - len(old_path) + len(new_path)))
     category.name, category.parent, category.path = name, parent, new_path
     category.save(update_fields=["name", "parent", "path"])
     if new_path != old_path:

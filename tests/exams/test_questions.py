@@ -240,3 +240,23 @@ def test_ensure_paths_creates_missing_parents_once():
     assert again["A/B/C"].pk == found["A / B / C"].pk
     with pytest.raises(ValidationError):
         categories_ensure_paths(actor=None, paths=[" / "])
+
+
+def test_tags_longer_than_the_column_are_refused():
+    from exams.content import question_input_errors
+
+    data = single_input(tags=[f"{n:02d}" + "t" * 37 for n in range(20)])
+    assert "tags" in question_input_errors(data)
+
+
+def test_category_full_name_is_limited():
+    parent = top = None
+    for depth in range(4):
+        parent = category_create(actor=None, name=f"{depth}" + "n" * 99, parent=parent)
+        top = top or parent
+    with pytest.raises(ValidationError, match="full name"):
+        category_create(actor=None, name="n" * 100, parent=parent)
+    other = category_create(actor=None, name="x" * 100)
+    # Moving the chain under another category would make its deepest path 504 long.
+    with pytest.raises(ValidationError, match="full name"):
+        category_update(actor=None, category=top, name=top.name, parent=other)

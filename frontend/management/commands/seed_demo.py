@@ -12,12 +12,19 @@ from attendance.demo import seed_attendance
 from attendance.models import AttendanceRecord
 from courses.demo import seed_courses
 from courses.models import Material, Questionnaire, Response, Session, Training
+from exams.demo import seed_exams
+from exams.models import Paper, Question
 from people.demo import DEMO_PASSWORD, SeedContext, demo_logins, seed_people
 from people.models import Department, Employee
 
 User = get_user_model()
 
-SEED_STEPS: list[Callable[[SeedContext], None]] = [seed_people, seed_courses, seed_attendance]
+SEED_STEPS: list[Callable[[SeedContext], None]] = [
+    seed_people,
+    seed_courses,
+    seed_attendance,
+    seed_exams,
+]
 
 
 class Command(BaseCommand):
@@ -71,6 +78,8 @@ class Command(BaseCommand):
             "questionnaires": Questionnaire.objects.filter(is_template=False).count(),
             "questionnaire responses": Response.objects.count(),
             "attendance records": AttendanceRecord.objects.count(),
+            "questions": Question.objects.count(),
+            "papers": Paper.objects.count(),
         }
 
     def _print_logins(self) -> None:
