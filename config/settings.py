@@ -198,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two models have a "kind" field; name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "ExamKindEnum": "exams.models.exams.ExamKind",
+        "QuestionnaireQuestionKindEnum": "courses.models.questionnaires.QuestionKind",
+    },
 }
 
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For; 0 trusts

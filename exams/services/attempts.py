@@ -398,15 +398,17 @@ def attempt_close_if_expired(*, attempt: Attempt, now=None) -> Attempt:
     return attempt
 
 
-def attempts_close_expired(*, now=None) -> int:
-    """Close every attempt past its deadline plus the grace; returns how many were closed.
-    Each attempt closes in its own transaction, so one failure cannot undo the others."""
+def attempts_close_expired(*, now=None, exam: Exam | None = None) -> int:
+    """Close every attempt (of ``exam``, or of every exam) past its deadline plus the grace;
+    returns how many were closed. Each attempt closes in its own transaction, so one failure
+    cannot undo the others; reading results calls it so they are current."""
     now = now or timezone.now()
-    ids = list(
-        Attempt.objects.filter(
-            status=AttemptStatus.IN_PROGRESS, deadline__lt=now - save_grace()
-        ).values_list("pk", flat=True)
+    expired = Attempt.objects.filter(
+        status=AttemptStatus.IN_PROGRESS, deadline__lt=now - save_grace()
     )
+    if exam is not None:
+        expired = expired.filter(exam=exam)
+    ids = list(expired.values_list("pk", flat=True))
     closed = 0
     for attempt_id in ids:
         attempt = _close(attempt_id=attempt_id, reason=CloseReason.DEADLINE, now=now)

@@ -48,10 +48,12 @@ def answer_grade(*, actor, answer: Answer, score, comment: str = "") -> Answer:
     answer of an attempt still in progress and a score outside 0-points."""
     answer = (
         Answer.objects.select_for_update()
-        .select_related("attempt_question", "attempt__exam", "attempt__employee")
+        .select_related("attempt_question__version", "attempt__exam", "attempt__employee")
         .get(pk=answer.pk)
     )
     attempt = answer.attempt
+    if answer.attempt_question.version.type != QuestionType.SHORT_ANSWER:
+        raise ValidationError(_("Only open answers are graded by hand; correct the key instead."))
     if attempt.status == AttemptStatus.IN_PROGRESS:
         raise Conflict(_("The attempt is still in progress."))
     score = _score(score, answer.attempt_question.points)
@@ -152,7 +154,9 @@ def question_key_correct(
 def _regrade_version(*, actor, version, options, reason) -> tuple[int, int]:
     correct = {o.pk for o in options if o.correct}
     answers = list(
-        Answer.objects.select_related("attempt_question", "attempt__exam", "attempt__employee")
+        Answer.objects.select_related(
+            "attempt_question__version", "attempt__exam", "attempt__employee"
+        )
         .filter(attempt_question__version=version)
         .exclude(attempt__status=AttemptStatus.IN_PROGRESS)
     )
