@@ -234,6 +234,27 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # accepted (network lag); the attempt closes with the answers as they stood then.
 EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
 
+# Certificates: the number pattern ({year}, {type_code}, {serial}), the organisation and seal
+# printed on them, the site address their QR codes open, and how many verification lookups
+# one client address may make per window.
+CERTIFICATE_NUMBER_PATTERN = os.environ.get(
+    "CERTIFICATE_NUMBER_PATTERN", "{year}{type_code}{serial:06}"
+)
+CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Changsha Harbour Construction Co.")
+CERTIFICATE_SEAL_IMAGE = os.environ.get("CERTIFICATE_SEAL_IMAGE", "")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)
+VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)
+# Reminder e-mails: printed to the console by default; set EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the EMAIL_* variables in production.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() in ("1", "true", "yes")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safety@localhost")
+
 # Uploaded files: the largest accepted upload, in bytes (courses use it for materials).
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 200 * 1024 * 1024)
 # The size limit is enforced while the upload arrives: a larger file is dropped at the limit,
