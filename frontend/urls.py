@@ -52,4 +52,6 @@ urlpatterns = [
     path("", include("frontend.urls_exam_taking")),
     path("", include("frontend.urls_exam_results")),
     path("", include("frontend.urls_exam_admin")),
+    path("", include("frontend.urls_proctor")),
+    path("", include("frontend.urls_verify")),
 ]

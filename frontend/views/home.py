@@ -11,6 +11,7 @@ from courses.selectors.trainings import (
     trainings_for_employee,
     trainings_taught_by,
 )
+from frontend.views.exam_taking import exams_to_sit_now
 from people.selectors import department_list, employee_for_user, employee_list
 
 RECENT_AUDIT_ENTRIES = 5
@@ -25,6 +26,7 @@ def home(request):
     if Role.TRAINEE in roles and employee is not None:
         context["my_trainings"] = list(trainings_for_employee(employee)[:HOME_TRAININGS])
         context["open_questionnaires"] = list(questionnaires_open_for_employee(employee))
+        context["exams_to_sit"] = exams_to_sit_now(employee)
     if Role.INSTRUCTOR in roles:
         context["my_courses"] = list(course_list_for_user(request.user)[:HOME_TRAININGS])
         context["trainings_taught"] = (

@@ -13,7 +13,8 @@ from attendance.models import AttendanceRecord
 from courses.demo import seed_courses
 from courses.models import Material, Questionnaire, Response, Session, Training
 from exams.demo import seed_exams
-from exams.models import Paper, Question
+from exams.demo_exam import seed_exam_results
+from exams.models import Attempt, Exam, ExamResult, Paper, Question
 from people.demo import DEMO_PASSWORD, SeedContext, demo_logins, seed_people
 from people.models import Department, Employee
 
@@ -24,6 +25,7 @@ SEED_STEPS: list[Callable[[SeedContext], None]] = [
     seed_courses,
     seed_attendance,
     seed_exams,
+    seed_exam_results,
 ]
 
 
@@ -80,6 +82,9 @@ class Command(BaseCommand):
             "attendance records": AttendanceRecord.objects.count(),
             "questions": Question.objects.count(),
             "papers": Paper.objects.count(),
+            "exams": Exam.objects.count(),
+            "exam attempts": Attempt.objects.count(),
+            "exam results": ExamResult.objects.count(),
         }
 
     def _print_logins(self) -> None:
