@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams.models import Attempt, AttemptStatus, Exam, ExamResult, PracticalScore
@@ -64,6 +65,11 @@ def _months_ago(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def number_text(value: Decimal) -> str:
+    """``80.00`` as ``80``, ``82.50`` as ``82.5`` (``normalize()`` alone gives ``8E+1``)."""
+    return f"{Decimal(value).normalize():f}"
 
 
 def _percent(score: Decimal, maximum: Decimal) -> Decimal:
@@ -124,10 +130,16 @@ def issue_check(
                     RuleFailure(
                         "theory_pass",
                         _("The theory score %(score)s is below the pass score %(pass)s.")
-                        % {"score": theory_score.normalize(), "pass": pass_score.normalize()},
+                        % {"score": number_text(theory_score), "pass": number_text(pass_score)},
                     )
                 )
-            elif theory_time.date() < oldest:
+            elif timezone.localdate(theory_time) > today:
+                failures.append(
+                    RuleFailure(
+                        "theory_recent", _("The theory pass is dated after the issue date.")
+                    )
+                )
+            elif timezone.localdate(theory_time) < oldest:
                 failures.append(
                     RuleFailure("theory_recent", _("The theory pass is more than 12 months old."))
                 )
@@ -172,10 +184,16 @@ def issue_check(
                     RuleFailure(
                         "practical_pass",
                         _("The practical score %(score)s is below the pass score %(pass)s.")
-                        % {"score": mark.score.normalize(), "pass": pass_score.normalize()},
+                        % {"score": number_text(mark.score), "pass": number_text(pass_score)},
                     )
                 )
-            elif mark.entered_at.date() < oldest:
+            elif timezone.localdate(mark.entered_at) > today:
+                failures.append(
+                    RuleFailure(
+                        "practical_recent", _("The practical pass is dated after the issue date.")
+                    )
+                )
+            elif timezone.localdate(mark.entered_at) < oldest:
                 failures.append(
                     RuleFailure(
                         "practical_recent", _("The practical pass is more than 12 months old.")

@@ -94,11 +94,16 @@ def certificate_for_token(token: str) -> Certificate | None:
     return certificate_refresh_status(certificate=certificate) if certificate else None
 
 
+def _name_key(name: str) -> str:
+    """A name as compared: case, full/half width and every space ignored (张 大伟 = 张大伟)."""
+    return normalize_text(name).replace(" ", "")
+
+
 def certificate_lookup(*, number: str, name: str) -> Certificate | None:
     """The certificate with exactly this number whose printed holder name matches ``name``
     (case, width and spaces ignored); None otherwise. A right number with a wrong name is
     None, the same as a wrong number: the answer reveals nothing."""
-    number, name = (number or "").strip(), normalize_text(name or "")
+    number, name = (number or "").strip(), _name_key(name or "")
     if not number or not name or len(number) > 40:
         return None
     certificate = (
@@ -106,7 +111,7 @@ def certificate_lookup(*, number: str, name: str) -> Certificate | None:
         .filter(number=number)
         .first()
     )
-    if certificate is None or normalize_text(certificate.holder_name) != name:
+    if certificate is None or _name_key(certificate.holder_name) != name:
         return None
     return certificate_refresh_status(certificate=certificate)
 

@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ExamKindEnum": "exams.models.exams.ExamKind",
         "QuestionnaireQuestionKindEnum": "courses.models.questionnaires.QuestionKind",
+        "CertificateStatusEnum": "certificates.models.CertificateStatus",
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("exams.api.exam_urls")),
     path("api/v1/", include("exams.api.results_urls")),
     path("api/v1/", include("certificates.api.verify_urls")),
+    path("api/v1/", include("certificates.api.urls")),
     path("api/v1/ping/", include("core.health")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

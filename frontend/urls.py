@@ -54,4 +54,5 @@ urlpatterns = [
     path("", include("frontend.urls_exam_admin")),
     path("", include("frontend.urls_proctor")),
     path("", include("frontend.urls_verify")),
+    path("", include("frontend.urls_certificates")),
 ]

@@ -108,7 +108,7 @@ def _trainees() -> list[DemoPerson]:
         (crew3, "刘长江", "Crew captain"),
         (crew3, "陈静", "Safety manager"),
         (crew3, "周海龙", "Welder"),
-        (crew3, "段勇", "Gas cutter"),
+        (crew3, "段勇", "Gas worker"),
         (crew3, "吴小龙", "Electrician"),
         (crew3, "钟国华", "Crane operator"),
         (crew3, "熊伟", "Rigger"),
@@ -118,7 +118,7 @@ def _trainees() -> list[DemoPerson]:
         (ENGINEERING, "雷鸣", "Construction foreman"),
         (ENGINEERING, "廖晓燕", "Quality inspector"),
         (EQUIPMENT, "毛建华", "Equipment manager"),
-        (EQUIPMENT, "田勇", "Mechanic"),
+        (EQUIPMENT, "田勇", "Gas worker"),
         (EQUIPMENT, "姚国强", "Electrician"),
         (EQUIPMENT, "汤志勇", "Crane operator"),
         (EQUIPMENT, "万军", "Gantry crane operator"),
@@ -144,6 +144,9 @@ def _trainees() -> list[DemoPerson]:
 
 TRAINEES = _trainees()
 PEOPLE = STAFF + TRAINEES
+# An electrician who holds a valid operation certificate (``certificates.demo``): a login to
+# see "my certificates" with.
+CERTIFICATE_HOLDER = TRAINEES[4]
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -255,12 +258,18 @@ def demo_logins() -> list[DemoLogin]:
     logins = []
     if User.objects.filter(username=ADMIN_USERNAME, is_superuser=True).exists():
         logins.append(DemoLogin("admin", ADMIN_USERNAME, "superuser, with the admin site"))
-    for person in [*STAFF, TRAINEES[0]]:
+    for person in [*STAFF, TRAINEES[0], CERTIFICATE_HOLDER]:
         username = person.username or person.employee_no
         if username in names:
             who = f"{names[username]}, {person.position}, {departments[username]}"
+            if person is CERTIFICATE_HOLDER:
+                who += ", holds an operation certificate"
             logins.append(DemoLogin(person.role, username, who))
-    others = [p.employee_no for p in TRAINEES[1:] if p.employee_no in names]
+    others = [
+        p.employee_no
+        for p in TRAINEES[1:]
+        if p.employee_no in names and p is not CERTIFICATE_HOLDER
+    ]
     if others:
         logins.append(
             DemoLogin(

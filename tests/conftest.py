@@ -19,8 +19,8 @@ __all__ = ["PASSWORD"]
 
 def restore_migration_data() -> None:
     """Put back what data migrations create (role groups with their permissions, the default
-    questionnaire template): a transactional test flushes the database when it ends, so the
-    next one would find none."""
+    questionnaire template, the national catalogue of certificate types): a transactional test
+    flushes the database when it ends, so the next one would find none."""
     for app_config in django_apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     grants: dict[str, list[tuple[str, str]]] = {}
@@ -33,6 +33,9 @@ def restore_migration_data() -> None:
     exam_roles = importlib.import_module("exams.migrations.0002_role_permissions")
     for role, codenames in exam_roles.ROLE_PERMISSIONS.items():
         grants.setdefault(role, []).extend(("exams", c) for c in codenames)
+    certificate_roles = importlib.import_module("certificates.migrations.0003_role_permissions")
+    for role, codenames in certificate_roles.ROLE_PERMISSIONS.items():
+        grants.setdefault(role, []).extend(("certificates", c) for c in codenames)
     for role, pairs in grants.items():
         group, _created = Group.objects.get_or_create(name=role)
         query = Q(pk__in=[])
@@ -41,6 +44,8 @@ def restore_migration_data() -> None:
         group.permissions.add(*Permission.objects.filter(query))
     template = importlib.import_module("courses.migrations.0002_default_questionnaire")
     template.create_default_template(django_apps, None)  # idempotent
+    catalogue = importlib.import_module("certificates.migrations.0002_national_catalogue")
+    catalogue.create_catalogue(django_apps, None)  # idempotent
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from attendance.demo import seed_attendance
 from attendance.models import AttendanceRecord
+from certificates.demo import seed_certificates
+from certificates.models import Certificate
 from courses.demo import seed_courses
 from courses.models import Material, Questionnaire, Response, Session, Training
 from exams.demo import seed_exams
@@ -26,6 +28,7 @@ SEED_STEPS: list[Callable[[SeedContext], None]] = [
     seed_attendance,
     seed_exams,
     seed_exam_results,
+    seed_certificates,
 ]
 
 
@@ -85,6 +88,7 @@ class Command(BaseCommand):
             "exams": Exam.objects.count(),
             "exam attempts": Attempt.objects.count(),
             "exam results": ExamResult.objects.count(),
+            "certificates": Certificate.objects.count(),
         }
 
     def _print_logins(self) -> None:

@@ -1,0 +1,1 @@
+"""The certificates REST API: the officer's endpoints and the public verification."""
