@@ -277,4 +277,6 @@ def test_seed_demo_reports_the_questions_and_papers(settings):
     call_command("seed_demo", stdout=out, stderr=StringIO())
 
     assert f"{len(INPUTS)} questions" in out.getvalue()
-    assert "2 papers" in out.getvalue()
+    # The bank's two papers, and the certificate step's trade papers.
+    assert Paper.objects.filter(title__in=[FIXED_PAPER_TITLE, RANDOM_PAPER_TITLE]).count() == 2
+    assert f"{Paper.objects.count()} papers" in out.getvalue()
