@@ -107,8 +107,7 @@ def make_paper(*, questions=None, points=None, title: str = "Theory exam"):
     if questions is None:
         mixed = category(f"Mixed {next(_numbers)}")
         questions = [
-            question_create(actor=None, category=mixed, data=data)
-            for data in every_type_inputs()
+            question_create(actor=None, category=mixed, data=data) for data in every_type_inputs()
         ]
     return paper_create(
         actor=None,
