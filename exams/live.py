@@ -69,6 +69,12 @@ def attempt_closed(attempt: Attempt) -> None:
     )
 
 
+def attempt_graded(attempt: Attempt) -> None:
+    """An attempt's score became final (the last open answer graded, or a regrade): the board
+    shows it. Sent to the board only; the candidate's page has nothing to do."""
+    broadcast_on_commit(proctor_group(attempt.exam_id), "attempt.closed", _attempt_state(attempt))
+
+
 def deadline_changed(attempt: Attempt) -> None:
     """Extra time: the candidate's countdown and the board move at once."""
     broadcast_on_commit(proctor_group(attempt.exam_id), "attempt.deadline", _attempt_state(attempt))

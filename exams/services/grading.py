@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit import AuditChange, audit_record, audit_record_many
 from core.errors import Conflict
 from courses.services.trainings import enrollment_record_exam
+from exams import live
 from exams.content import normalize_text
 from exams.grading import score_answer
 from exams.models import (
@@ -75,6 +76,8 @@ def answer_grade(*, actor, answer: Answer, score, comment: str = "") -> Answer:
     attempt_before = {"status": attempt.status, "score": attempt.score}
     attempt_finish_grading(attempt)
     result_refresh(exam=attempt.exam, employee=attempt.employee)
+    if attempt.status == AttemptStatus.GRADED:
+        live.attempt_graded(attempt)
     if attempt.status == AttemptStatus.GRADED and attempt_before["score"] != attempt.score:
         audit_record(
             actor=actor,
@@ -194,6 +197,8 @@ def _regrade_version(*, actor, version, options, reason) -> tuple[int, int]:
         before = {"score": attempt.score, "passed": attempt.passed}
         attempt_finish_grading(attempt)
         result_refresh(exam=attempt.exam, employee=attempt.employee)
+        if attempt.status == AttemptStatus.GRADED:
+            live.attempt_graded(attempt)
         audit_record(
             actor=actor,
             action="attempt.regraded",

@@ -34,6 +34,7 @@ from exams.services.attempts import (
     attempts_extend,
     exam_close_early,
 )
+from exams.services.grading import answer_grade
 from tests.exams.factories import answer_everything_right, make_exam, make_paper, make_questions
 from tests.factories import EmployeeFactory
 from tests.live import live_socket, refused_code
@@ -476,3 +477,28 @@ async def test_candidate_hears_extra_time_and_the_close_and_nothing_else(trainee
             assert word not in text
     answers = await database_sync_to_async(lambda: Answer.objects.filter(attempt=attempt).count())()
     assert answers == 5
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_board_hears_when_grading_makes_a_score_final(safety_officer, trainee):
+    """An attempt waiting for its open answer to be graded shows its score on the board as
+    soon as the grader finishes, without a reload."""
+    exam = await database_sync_to_async(make_exam)(candidates=[trainee])
+    officer = await database_sync_to_async(lambda: safety_officer.user)()
+    candidate = await database_sync_to_async(lambda: trainee.user)()
+    attempt = (await database_sync_to_async(attempt_start)(employee=trainee, exam=exam)).attempt
+    short = await database_sync_to_async(lambda: _aq(attempt, "short_answer"))()
+    await database_sync_to_async(answer_save)(
+        user=candidate, attempt_id=attempt.pk, question_id=short.question_id_shown, text="Permit"
+    )
+    submitted = await database_sync_to_async(attempt_submit)(attempt=attempt)
+    assert submitted.status == "submitted"
+    async with live_socket(
+        ProctorBoardConsumer.as_asgi(), board_path(exam), officer, BOARD_ROUTE
+    ) as socket:
+        await receive_event(socket, "proctor.board")
+        answer = await database_sync_to_async(lambda: short.answer)()
+        await database_sync_to_async(answer_grade)(actor=officer, answer=answer, score=1)
+        graded = await receive_event(socket, "attempt.closed")
+        assert (graded["attempt"], graded["status"]) == (attempt.pk, "graded")
+        assert Decimal(graded["score"]) == Decimal(1)
