@@ -57,6 +57,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/roster_import.py
 	$(PY) bench/sign_in.py
+	$(PY) bench/question_import.py
+	$(PY) bench/ranking.py
+	$(PY) bench/certificates_pdf.py
+	$(PY) bench/deadline_storm.py
+	$(PY) bench/autosave.py
 
 messages: $(STAMP)
 	@if ! command -v msgfmt >/dev/null 2>&1; then \

@@ -308,7 +308,9 @@ def _close(*, attempt_id: int, reason: str, now) -> Attempt:
     )
     if not claimed:
         attempt.refresh_from_db()
+        attempt.closed_now = False
         return attempt
+    attempt.closed_now = True
     attempt.status, attempt.submitted_at, attempt.close_reason = (
         AttemptStatus.SUBMITTED,
         submitted_at,
@@ -412,7 +414,7 @@ def attempts_close_expired(*, now=None, exam: Exam | None = None) -> int:
     closed = 0
     for attempt_id in ids:
         attempt = _close(attempt_id=attempt_id, reason=CloseReason.DEADLINE, now=now)
-        closed += attempt.close_reason == CloseReason.DEADLINE
+        closed += attempt.closed_now  # not when a concurrent run closed it first
     return closed
 
 
