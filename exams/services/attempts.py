@@ -7,6 +7,8 @@ idempotent and grade once (a conditional update claims the attempt); an answer s
 conditional update that an older sequence number or a closed attempt cannot pass.
 """
 
+import datetime
+import json
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,6 +210,87 @@ def _clean_answer(aq: AttemptQuestion, selected, text, blanks) -> tuple[list[int
     return [], text, []
 
 
+@dataclass
+class _SaveAttempt:
+    pk: int
+    exam_id: int
+    employee_id: int
+    status: str
+    deadline: datetime.datetime
+
+
+@dataclass
+class _SaveVersion:
+    type: str
+    blanks: list
+
+
+@dataclass
+class _SaveTarget:
+    """What a save needs of the question it answers, read in one query."""
+
+    pk: int
+    option_order: list[int]
+    attempt: _SaveAttempt
+    version: _SaveVersion
+
+
+# The hot path of every exam: plain SQL (portable: SQLite and PostgreSQL) instead of the ORM's
+# query building, which cost more than the database round trip itself.
+_SAVE_TARGET_SQL = """
+SELECT aq.id, aq.option_order, a.id, a.exam_id, a.employee_id, a.status, a.deadline,
+       v.type, v.blanks
+FROM exams_attemptquestion aq
+JOIN exams_attempt a ON a.id = aq.attempt_id
+JOIN people_employee e ON e.id = a.employee_id
+JOIN exams_questionversion v ON v.id = aq.version_id
+WHERE aq.attempt_id = %s AND aq.question_id_shown = %s AND e.user_id = %s
+"""
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _save_target(*, attempt_id: int, question_id: int, user_id: int) -> _SaveTarget | None:
+    """The question of the attempt, if the attempt is the user's own (else None)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SAVE_TARGET_SQL, [attempt_id, question_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    deadline_field = Attempt._meta.get_field("deadline")
+    deadline = row[6]
+    for converter in connection.ops.get_db_converters(
+        deadline_field.get_col(Attempt._meta.db_table)
+    ):
+        deadline = converter(deadline, deadline_field, connection)
+    return _SaveTarget(
+        pk=row[0],
+        option_order=_json(row[1]) or [],
+        attempt=_SaveAttempt(row[2], row[3], row[4], row[5], deadline),
+        version=_SaveVersion(row[7], _json(row[8]) or []),
+    )
+
+
+def _conditional_save(*, attempt_question_id: int, sequence: int, values: dict) -> int:
+    """One UPDATE: store ``values`` unless a newer save is stored or the attempt closed.
+    Returns the number of rows changed (0 or 1)."""
+    fields = {name: Answer._meta.get_field(name) for name in values}
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(field.column)} = %s" for field in fields.values()
+    )
+    params = [field.get_db_prep_save(values[name], connection) for name, field in fields.items()]
+    closed = Answer._meta.get_field("closed").get_db_prep_save(False, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE exams_answer SET {assignments} "
+            "WHERE attempt_question_id = %s AND sequence < %s AND closed = %s",
+            [*params, attempt_question_id, sequence, closed],
+        )
+        return cursor.rowcount
+
+
 def answer_save(
     *,
     user,
@@ -230,24 +313,7 @@ def answer_save(
     server's clock in milliseconds is used.
     """
     now = now or timezone.now()
-    aq = (
-        AttemptQuestion.objects.select_related("attempt", "version")
-        .only(
-            "pk",
-            "option_order",
-            "attempt__id",
-            "attempt__exam_id",
-            "attempt__employee_id",
-            "attempt__status",
-            "attempt__deadline",
-            "version__type",
-            "version__blanks",
-        )
-        .filter(
-            attempt_id=attempt_id, question_id_shown=question_id, attempt__employee__user_id=user.pk
-        )
-        .first()
-    )
+    aq = _save_target(attempt_id=attempt_id, question_id=question_id, user_id=user.pk)
     if aq is None:
         raise NotFound(_("Question not found in this attempt."))
     attempt = aq.attempt
@@ -274,9 +340,7 @@ def answer_save(
     }
     if flagged is not None:
         values["flagged"] = bool(flagged)
-    updated = Answer.objects.filter(
-        attempt_question_id=aq.pk, sequence__lt=sequence, closed=False
-    ).update(**values)
+    updated = _conditional_save(attempt_question_id=aq.pk, sequence=sequence, values=values)
     answered = bool(selected or text.strip() or any(b.strip() for b in blanks))
     if not updated:
         stored = (
