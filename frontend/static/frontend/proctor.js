@@ -370,15 +370,6 @@
     "attempt.deadline": onDeadline,
     "exam.closed": onExamClosed,
   };
-  var retries = 0;
-  var socket = null;
-
-  function send(message) {
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify(message));
-    }
-  }
-
   function setConnection(state, message) {
     each("[data-connection]", function (node) {
       node.setAttribute("data-state", state);
@@ -386,41 +377,10 @@
     });
   }
 
-  function connect() {
-    if (!window.WebSocket) {
-      return;
-    }
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + root.getAttribute("data-ws-path"));
-    socket.addEventListener("open", function () {
-      retries = 0;
-      setConnection("live", text("live"));
-    });
-    socket.addEventListener("message", function (message) {
-      var payload;
-      try {
-        payload = JSON.parse(message.data);
-      } catch (error) {
-        return;
-      }
-      var handler = handlers[payload.event];
-      if (handler) {
-        handler(payload.data || {});
-      }
-    });
-    socket.addEventListener("close", function (event) {
-      if (event.code === 4401 || event.code === 4403) {
-        setConnection("down", text("refused"));
-        return;
-      }
-      setConnection("down", text("reconnecting"));
-      var delay = Math.min(15000, 1000 * Math.pow(2, retries));
-      retries += 1;
-      window.setTimeout(connect, delay + Math.random() * 500);
-    });
-  }
-
-  connect();
+  var live = window.liveSocket(root.getAttribute("data-ws-path"), handlers, function (state, key) {
+    setConnection(state, text(key));
+  });
+  var send = live.send;
 
   each("form[data-confirm]", function (form) {
     form.addEventListener("submit", function (event) {
