@@ -8,15 +8,13 @@ the target.
 """
 
 import argparse
-import os
 import random
 import resource
-import secrets
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from scratch import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,36 +62,6 @@ CHECKS = [
 ]
 KIND = {"单选题": "single", "多选": "multiple", "判断题": "true_false", "填空": "fill_blank"}
 KIND["简答题"] = "short_answer"
-
-
-def setup_django() -> tuple[str, Callable[[], None]]:
-    """Configure Django for a throwaway database; returns its description and a clean-up."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Production runs with DEBUG off; DEBUG on would also record every query in memory.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    temporary = None
-    if connection.vendor == "sqlite":
-        temporary = tempfile.TemporaryDirectory(prefix="bench-")
-        connection.settings_dict["TEST"]["NAME"] = str(Path(temporary.name) / "bench.db")
-    else:
-        # A database of its own: ``test_<name>`` may be in use by a test run at the time.
-        name = connection.settings_dict["NAME"]
-        connection.settings_dict["TEST"]["NAME"] = f"test_{name}_bench_question_import"
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-    def clean_up() -> None:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if temporary is not None:
-            temporary.cleanup()
-
-    return f"{connection.vendor}, database {test_name}", clean_up
 
 
 def bank_rows(count: int, seed: int = 2026) -> list[list]:
@@ -196,7 +164,7 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when over the target")
     options = parser.parse_args()
 
-    database, clean_up = setup_django()
+    database, clean_up = setup_django("question_import")
     try:
         rows = bank_rows(options.rows)
         started = time.perf_counter()

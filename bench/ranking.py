@@ -25,16 +25,15 @@ Target: the top 50 and one person's rank each under 50 ms. Prints the figures;
 
 import argparse
 import datetime
-import os
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+
+from scratch import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,33 +41,6 @@ sys.path.insert(0, str(ROOT))
 TARGET_MS = 50.0
 DEPARTMENTS = 40
 OTHER_EXAM_RESULTS = 10_000
-
-
-def setup_django() -> tuple[str, Callable[[], None]]:
-    """Configure Django for a throwaway database; returns its description and a clean-up."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Production runs with DEBUG off; DEBUG on would also record every query in memory.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    temporary = None
-    if connection.vendor == "sqlite":
-        # A file, as in the default set-up; Django's test default would be in memory.
-        temporary = tempfile.TemporaryDirectory(prefix="bench-")
-        connection.settings_dict["TEST"]["NAME"] = str(Path(temporary.name) / "bench.db")
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-    def clean_up() -> None:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if temporary is not None:
-            temporary.cleanup()
-
-    return f"{connection.vendor}, database {test_name}", clean_up
 
 
 def populate(count: int, seed: int = 2026):
@@ -193,7 +165,7 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when over the target")
     options = parser.parse_args()
 
-    database, clean_up = setup_django()
+    database, clean_up = setup_django("ranking")
     try:
         from exams.models import ExamResult
         from exams.selectors.results import exam_ranking, ranking_top, result_rank

@@ -18,16 +18,15 @@ import argparse
 import asyncio
 import datetime
 import os
-import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from scratch import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,38 +34,6 @@ sys.path.insert(0, str(ROOT))
 TARGET_SECONDS = 10.0
 TARGET_BOARD_LAG_SECONDS = 2.0
 BOARD_TIMEOUT_SECONDS = 60.0
-
-
-def setup_django() -> tuple[str, Callable[[], None]]:
-    """Configure Django for a throwaway database; returns its description and a clean-up."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Production runs with DEBUG off; DEBUG on would also record every query in memory.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-
-    temporary = None
-    if connection.vendor == "sqlite":
-        # A file, as in the default set-up (and so every thread sees the same database).
-        temporary = tempfile.TemporaryDirectory(prefix="bench-")
-        connection.settings_dict["TEST"]["NAME"] = str(Path(temporary.name) / "bench.db")
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-    def clean_up() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if temporary is not None:
-            temporary.cleanup()
-
-    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
-    return f"{connection.vendor}, database {test_name}, {layer}", clean_up
 
 
 def build_session(trainees: int):
@@ -292,7 +259,10 @@ def main() -> int:
         asyncio.run(board_listener_main(options.board_listener, options.expect, options.timeout))
         return 0
 
-    database, clean_up = setup_django()
+    database, clean_up = setup_django("sign_in")
+    from django.conf import settings
+
+    database += ", " + settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
     from django.conf import settings
 
     from attendance.services import session_group
