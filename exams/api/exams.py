@@ -8,7 +8,7 @@ settings about other people, rewards or grading). Writes are the safety officer'
 services do them.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,6 +62,7 @@ from exams.selectors.exams import (
     exams_for_candidate,
     user_may_grade,
 )
+from exams.selectors.grading import grading_answers
 from exams.services.attempts import (
     attempt_close_if_expired,
     attempt_start,
@@ -335,20 +336,11 @@ class ExamViewSet(viewsets.GenericViewSet):
             raise PermissionDenied
         query = GradingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        closed = Answer.objects.filter(attempt__exam=exam).exclude(
-            attempt__status=AttemptStatus.IN_PROGRESS
+        answers = grading_answers(
+            exam=exam,
+            state=query.validated_data["state"],
+            question_id=query.validated_data.get("question"),
         )
-        state = query.validated_data["state"]
-        if state == "pending":
-            answers = closed.filter(needs_grading=True)
-        elif state == "graded":
-            answers = closed.filter(graded_at__isnull=False)
-        else:
-            answers = closed.filter(Q(needs_grading=True) | Q(graded_at__isnull=False))
-        if "question" in query.validated_data:
-            answers = answers.filter(
-                attempt_question__question_id_shown=query.validated_data["question"]
-            )
         answers = answers.select_related("attempt_question__version", "attempt__employee").order_by(
             "attempt_question__question_id_shown", "pk"
         )
@@ -357,7 +349,7 @@ class ExamViewSet(viewsets.GenericViewSet):
             [self._grading_item(answer, anonymous=exam.anonymous_grading) for answer in page]
         )
         pending = (
-            closed.filter(needs_grading=True)
+            grading_answers(exam=exam, state="pending")
             .values("attempt_question__question_id_shown")
             .annotate(pending=Count("pk"))
             .order_by("attempt_question__question_id_shown")

@@ -33,6 +33,7 @@ from exams.models import (
     QuestionVersion,
 )
 from exams.selectors.exams import exam_get_for_user, exam_list_for_user, user_may_grade
+from exams.selectors.grading import closed_answers, grading_answers
 from exams.services.grading import answer_grade, question_key_correct
 from frontend.access import role_required
 from frontend.forms import add_service_error
@@ -55,18 +56,6 @@ def _gradable_exam(request, pk: int) -> Exam:
     if not user_may_grade(request.user, exam):
         raise PermissionDenied
     return exam
-
-
-def _closed_answers(exam: Exam):
-    """Answers of the exam's attempts that are closed (an attempt in progress is not graded)."""
-    return Answer.objects.filter(attempt__exam=exam).exclude(
-        attempt__status=AttemptStatus.IN_PROGRESS
-    )
-
-
-def _open_answers(exam: Exam):
-    """The answers graded by hand: awaiting grading, or graded by someone."""
-    return _closed_answers(exam).filter(Q(needs_grading=True) | Q(graded_at__isnull=False))
 
 
 def _preview(text: str) -> str:
@@ -156,7 +145,7 @@ class Queue:
 
 def _queue_questions(exam: Exam) -> list[QueueQuestion]:
     rows = (
-        _open_answers(exam)
+        grading_answers(exam=exam)
         .values("attempt_question__question_id_shown")
         .annotate(
             pending=Count("pk", filter=Q(needs_grading=True)),
@@ -219,7 +208,7 @@ def _queue(exam: Exam, question_id: int | None, bound: dict[int, GradeForm] | No
     if current is None:
         return queue
     answers = list(
-        _open_answers(exam)
+        grading_answers(exam=exam)
         .filter(attempt_question__question_id_shown=current.question_id)
         .select_related("attempt_question__version", "attempt__employee", "graded_by")
         .order_by("attempt_id")
@@ -263,7 +252,9 @@ def exam_grading_answer(request, pk: int, answer_id: int):
     """Grade one answer (or grade it again). With htmx the answer's card is swapped in place
     with the question list; without, the queue is shown again."""
     exam = _gradable_exam(request, pk)
-    answer = get_object_or_404(_open_answers(exam).select_related("attempt_question"), pk=answer_id)
+    answer = get_object_or_404(
+        grading_answers(exam=exam).select_related("attempt_question"), pk=answer_id
+    )
     question_id = answer.attempt_question.question_id_shown
     form = GradeForm(request.POST, prefix=f"answer-{answer.pk}")
     if form.is_valid():
@@ -317,7 +308,7 @@ def exam_admin_questions(request, pk: int):
         AttemptQuestion.objects.filter(attempt__exam=exam).values_list("version_id", flat=True)
     )
     pending = Counter(
-        _closed_answers(exam)
+        closed_answers(exam)
         .filter(needs_grading=True)
         .values_list("attempt_question__version_id", flat=True)
     )
