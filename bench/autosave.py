@@ -64,9 +64,9 @@ STOPPING = threading.Event()  # set on the way out: the simulated pages stop sen
 
 @dataclass
 class Question:
-    id: int  # the Question id shown, as in the API's path
+    id: str  # the identifier the attempt shows, as in the API's path
     type: str
-    options: list[int]
+    options: list[str]
     blanks: int
 
 
@@ -88,18 +88,18 @@ def attempt_plan(exam, tokens: dict[int, str]) -> list[Candidate]:
         .values_list(
             "attempt_id",
             "attempt__employee__user_id",
-            "question_id_shown",
+            "key",
             "version__type",
-            "option_order",
+            "option_keys",
             "version__blanks",
         )
     )
     plan: dict[int, Candidate] = {}
-    for attempt_id, user_id, question_id, qtype, options, blanks in rows:
+    for attempt_id, user_id, question_key, qtype, options, blanks in rows:
         candidate = plan.get(attempt_id)
         if candidate is None:
             candidate = plan[attempt_id] = Candidate(len(plan), attempt_id, tokens[user_id])
-        candidate.questions.append(Question(question_id, qtype, list(options), len(blanks)))
+        candidate.questions.append(Question(question_key, qtype, list(options), len(blanks)))
     return list(plan.values())
 
 
@@ -333,10 +333,12 @@ def verify(exam, saves: list[Call]) -> dict[str, int]:
             if best is None or call.sequence > best.sequence:
                 acknowledged[call.key] = call
     stored = {
-        (row["attempt_id"], row["attempt_question__question_id_shown"]): row
+        (row["attempt_id"], row["attempt_question__key"]): row
         for row in Answer.objects.filter(attempt__exam=exam).values(
             "attempt_id",
-            "attempt_question__question_id_shown",
+            "attempt_question__key",
+            "attempt_question__option_order",
+            "attempt_question__option_keys",
             "sequence",
             "selected",
             "text",
@@ -353,8 +355,16 @@ def verify(exam, saves: list[Call]) -> dict[str, int]:
             counts["newer"] += 1
         else:
             body = call.body
+            # Stored with the bank's option ids; the page sent the attempt's identifiers.
+            key_of = dict(
+                zip(
+                    row["attempt_question__option_order"],
+                    row["attempt_question__option_keys"],
+                    strict=False,
+                )
+            )
             same = (
-                row["selected"] == body.get("selected", [])
+                [key_of.get(o) for o in row["selected"]] == body.get("selected", [])
                 and row["text"] == body.get("text", "")
                 and row["blanks"] == body.get("blanks", [])
             )

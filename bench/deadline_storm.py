@@ -229,7 +229,7 @@ def start_and_answer(exam, employee, deadline, seed: int) -> None:
     from django.db import close_old_connections
 
     from exams.models import QuestionOption
-    from exams.services.attempts import answer_save, attempt_start
+    from exams.services.attempts import answer_save, as_shown, attempt_start
 
     close_old_connections()
     try:
@@ -257,11 +257,11 @@ def start_and_answer(exam, employee, deadline, seed: int) -> None:
             answer_save(
                 user=employee.user,
                 attempt_id=attempt.pk,
-                question_id=aq.question_id_shown,
+                question=aq.key,
                 sequence=n + 1,
                 flagged=rng.random() < 0.1,
                 now=started + datetime.timedelta(seconds=60 + 80 * n),
-                **answer,
+                **as_shown(aq, answer),
             )
     finally:
         close_old_connections()
@@ -412,8 +412,8 @@ def late_saves(exam, tries: int = 20) -> int:
             answer_save(
                 user=aq.attempt.employee.user,
                 attempt_id=aq.attempt_id,
-                question_id=aq.question_id_shown,
-                selected=aq.option_order[:1] if aq.version.type != "fill_blank" else None,
+                question=aq.key,
+                selected=aq.option_keys[:1] if aq.version.type != "fill_blank" else None,
                 blanks=["late"] if aq.version.type == "fill_blank" else None,
                 sequence=10**6,
             )

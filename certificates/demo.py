@@ -62,7 +62,7 @@ from exams.models import (
     Question,
     QuestionType,
 )
-from exams.services.attempts import answer_save, attempt_start, attempt_submit
+from exams.services.attempts import answer_save, as_shown, attempt_start, attempt_submit
 from exams.services.exams import ExamSpec, exam_create
 from exams.services.grading import practical_scores_set
 from exams.services.papers import ItemSpec, paper_create
@@ -387,9 +387,9 @@ def _sit_theory(exam: Exam, employee: Employee, candidate: Candidate, index: int
         answer_save(
             user=employee.user,
             attempt_id=attempt.pk,
-            question_id=aq.question_id_shown,
+            question=aq.key,
             now=started + duration * number / (len(questions) + 1),
-            **answers[aq.pk],
+            **as_shown(aq, answers[aq.pk]),
         )
     attempt_submit(attempt=attempt, now=started + duration)
 

@@ -165,9 +165,25 @@ def _bank_questions(
     return result
 
 
+def _first_option_right(question: Question) -> bool:
+    return question.current_version.options.all()[0].correct
+
+
+def _next_of(queue: list[Question], kind: str, chosen: list[Question]) -> Question:
+    """The next question of a category's queue; for true/false the next whose key is "true"
+    and "false" in turn, so that answering the same everywhere earns only half."""
+    if kind == QuestionType.TRUE_FALSE:
+        wanted = len(chosen) % 2 == 0
+        for index, question in enumerate(queue):
+            if _first_option_right(question) == wanted:
+                return queue.pop(index)
+    return queue.pop(0)
+
+
 def fixed_paper_items(bank: dict[str, dict[str, list[Question]]]) -> list[ItemSpec] | None:
     """The fixed paper's questions: for each type of ``FIXED_LAYOUT``, taken in turn from
-    each category so that every topic is asked. None when the bank has too few."""
+    each category so that every topic is asked, the true/false keys half true and half
+    false. None when the bank has too few."""
     items = []
     for kind, count, points in FIXED_LAYOUT:
         queues = [list(questions) for questions in bank[kind].values()]
@@ -175,7 +191,7 @@ def fixed_paper_items(bank: dict[str, dict[str, list[Question]]]) -> list[ItemSp
         while len(chosen) < count and any(queues):
             for queue in queues:
                 if queue and len(chosen) < count:
-                    chosen.append(queue.pop(0))
+                    chosen.append(_next_of(queue, kind, chosen))
         if len(chosen) < count:
             return None
         items.extend(ItemSpec(question=question, points=points) for question in chosen)

@@ -44,7 +44,7 @@ from exams.models import (
     QuestionType,
 )
 from exams.selectors.statistics import exam_statistics
-from exams.services.attempts import answer_save, attempt_start, attempt_submit
+from exams.services.attempts import answer_save, as_shown, attempt_start, attempt_submit
 from exams.services.exams import ExamSpec, exam_create
 from exams.services.grading import answer_grade
 from people.demo import STAFF, TRAINEES, SeedContext
@@ -270,9 +270,9 @@ def _sit(ctx: SeedContext, exam: Exam, employee: Employee, index: int, grader) -
         answer_save(
             user=employee.user,
             attempt_id=attempt.pk,
-            question_id=planned.question.question_id_shown,
+            question=planned.question.key,
             now=started + duration * number / (len(plan) + 1),
-            **planned.payload,
+            **as_shown(planned.question, planned.payload),
         )
     attempt = attempt_submit(attempt=attempt, now=started + duration)
     open_answers = {p.question.pk: p for p in plan if p.right is None and p.payload is not None}

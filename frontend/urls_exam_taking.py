@@ -13,7 +13,7 @@ urlpatterns = [
     path("attempts/<int:pk>/hand-in/", exam_taking.attempt_hand_in, name="attempt_hand_in"),
     path("attempts/<int:pk>/result/", exam_taking.attempt_result, name="attempt_result"),
     path(
-        "attempts/<int:pk>/questions/<int:question_id>/image/",
+        "attempts/<int:pk>/questions/<str:question_id>/image/",
         exam_taking.attempt_question_image,
         name="attempt_question_image",
     ),

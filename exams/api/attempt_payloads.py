@@ -3,11 +3,14 @@ and, once review is allowed (or for the safety officer), with the key.
 
 Built as plain dicts from one read of the attempt's questions, answers and options, so it is
 plain to see which fields leave the server: the key (``correct``, accepted answers, the
-reference answer, the explanation) only when ``with_key`` is true.
+reference answer, the explanation) only when ``with_key`` is true. Questions and options are
+named by the attempt's own random identifiers, never by the bank's ids (whose order tells
+the key: authors and imports list the right option first).
 """
 
 from django.core.signing import salted_hmac
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from exams.api.exam_serializers import decimal, when
@@ -32,11 +35,11 @@ def _questions(attempt: Attempt, *, with_key: bool):
     )
 
 
-def _answer(answer: Answer | None, *, with_scores: bool) -> dict:
+def _answer(answer: Answer | None, option_key_of: dict[int, str], *, with_scores: bool) -> dict:
     if answer is None:
         return {"selected": [], "text": "", "blanks": [], "flagged": False, "sequence": 0}
     data = {
-        "selected": answer.selected,
+        "selected": [option_key_of[o] for o in answer.selected if o in option_key_of],
         "text": answer.text,
         "blanks": answer.blanks,
         "flagged": answer.flagged,
@@ -55,25 +58,30 @@ def question_payload(aq: AttemptQuestion, *, with_key: bool, with_scores: bool) 
     candidate's answer, and the key only ``with_key``."""
     version = aq.version
     by_id = {option.pk: option for option in version.options.all()}
+    option_key_of = aq.option_key_of()
     options = []
     for option_id in aq.option_order:
         option = by_id.get(option_id)
         if option is None:
             continue
-        item = {"id": option.pk, "text": option.text}
+        item = {"id": option_key_of[option_id], "text": option.text}
         if with_key:
             item["correct"] = option.correct
         options.append(item)
     data = {
-        "id": aq.question_id_shown,
+        "id": aq.key,
         "position": aq.position + 1,
         "type": version.type,
         "stem": version.stem,
-        "image": version.image.url if version.image else None,
+        "image": (
+            reverse("attempt_question_image", args=[aq.attempt_id, aq.key])
+            if version.image
+            else None
+        ),
         "points": decimal(aq.points),
         "options": options,
         "blanks": len(version.blanks) if version.type == QuestionType.FILL_BLANK else 0,
-        "answer": _answer(getattr(aq, "answer", None), with_scores=with_scores),
+        "answer": _answer(getattr(aq, "answer", None), option_key_of, with_scores=with_scores),
     }
     if with_key:
         data["accepted_answers"] = version.blanks

@@ -85,7 +85,11 @@ class AttemptView(APIView):
 class SaveShape(serializers.Serializer):
     """For the schema only: the view checks the body by hand, cheaply."""
 
-    selected = serializers.ListField(child=serializers.IntegerField(), required=False)
+    selected = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The option identifiers this attempt shows (random per attempt).",
+    )
     text = serializers.CharField(required=False, allow_blank=True)
     blanks = serializers.ListField(child=serializers.CharField(), required=False)
     flagged = serializers.BooleanField(required=False)
@@ -135,8 +139,9 @@ def _checked_body(request) -> dict:
 
 
 class AnswerSaveView(APIView):
-    """Save the answer to one question of the caller's own attempt: ``{selected: [option
-    ids]}``, ``{text}`` or ``{blanks: [...]}``, with ``flagged`` and ``sequence`` (a number
+    """Save the answer to one question of the caller's own attempt, named by the identifier
+    the attempt shows for it: ``{selected: [option identifiers]}``, ``{text}`` or ``{blanks:
+    [...]}``, with ``flagged`` and ``sequence`` (a number
     the page raises with every change: an older save arriving late is ignored, ``saved``
     false). Another person's attempt is a 404; after submitting, or after the deadline plus
     the grace for network lag, 409; an option of another question, or an oversized answer,
@@ -155,12 +160,12 @@ class AnswerSaveView(APIView):
             409: OpenApiResponse(description="Submitted, or time is up."),
         },
     )
-    def put(self, request, attempt_id: int, question_id: int):
+    def put(self, request, attempt_id: int, question_id: str):
         body = _checked_body(request)
         result = answer_save(
             user=request.user,
             attempt_id=attempt_id,
-            question_id=question_id,
+            question=question_id,
             selected=body.get("selected"),
             text=body.get("text"),
             blanks=body.get("blanks"),

@@ -12,7 +12,7 @@ router.register("exams", exams.ExamViewSet, basename="exam")
 urlpatterns = [
     path("attempts/<int:attempt_id>/", attempts.AttemptView.as_view(), name="attempt-detail"),
     path(
-        "attempts/<int:attempt_id>/answers/<int:question_id>/",
+        "attempts/<int:attempt_id>/answers/<str:question_id>/",
         attempts.AnswerSaveView.as_view(),
         name="attempt-answer",
     ),

@@ -87,8 +87,17 @@ class AttemptQuestion(models.Model):
         related_name="+",
     )
     question_id_shown = models.PositiveIntegerField(_("question"))
+    # What the candidate sees instead of the bank's ids: random per attempt, so neither their
+    # order nor a comparison between two candidates tells anything about the key.
+    key = models.CharField(_("identifier shown"), max_length=16)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
     option_order = models.JSONField(_("option order"), default=list, blank=True)
+    option_keys = models.JSONField(
+        _("option identifiers shown"),
+        default=list,
+        blank=True,
+        help_text=_("One random identifier per option, in the order of the option order."),
+    )
 
     class Meta:
         verbose_name = _("attempt question")
@@ -101,10 +110,19 @@ class AttemptQuestion(models.Model):
             models.UniqueConstraint(
                 fields=["attempt", "question_id_shown"], name="attempt_question_unique"
             ),
+            models.UniqueConstraint(fields=["attempt", "key"], name="attempt_question_key_unique"),
         ]
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: {self.position}"
+
+    def option_key_of(self) -> dict[int, str]:
+        """Option id -> the identifier the candidate sees."""
+        return dict(zip(self.option_order, self.option_keys, strict=False))
+
+    def option_id_of(self) -> dict[str, int]:
+        """The identifier the candidate sees -> option id."""
+        return dict(zip(self.option_keys, self.option_order, strict=False))
 
 
 class Answer(models.Model):

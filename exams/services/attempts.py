@@ -10,6 +10,7 @@ conditional update that an older sequence number or a closed attempt cannot pass
 import datetime
 import json
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -71,6 +72,28 @@ def _frozen_questions(exam: Exam, rng: random.Random):
     return drawn
 
 
+def opaque_keys(count: int) -> list[str]:
+    """``count`` distinct random identifiers: what a candidate sees for the questions of an
+    attempt or the options of a question, instead of the bank's ids, whose order would tell
+    the key (options are stored in the author's order, usually the right one first)."""
+    keys: list[str] = []
+    while len(keys) < count:
+        key = secrets.token_hex(4)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def as_shown(aq: AttemptQuestion, answer: dict) -> dict:
+    """An answer given with the bank's option ids (``selected``), as the candidate would send
+    it: with the identifiers this attempt shows. For the demo and the benchmarks, which
+    choose answers knowing the key."""
+    if "selected" not in answer:
+        return answer
+    key_of = aq.option_key_of()
+    return {**answer, "selected": [key_of[option_id] for option_id in answer["selected"]]}
+
+
 @transaction.atomic
 def _create_attempt(*, exam: Exam, employee: Employee, number: int, deadline, now, rng) -> Attempt:
     drawn = _frozen_questions(exam, rng)
@@ -83,7 +106,7 @@ def _create_attempt(*, exam: Exam, employee: Employee, number: int, deadline, no
         max_score=sum((d.points for d in drawn), Decimal(0)),
     )
     rows = []
-    for position, d in enumerate(drawn):
+    for position, (d, key) in enumerate(zip(drawn, opaque_keys(len(drawn)), strict=True)):
         order = [o.pk for o in d.version.options.all()]
         if exam.shuffle_options and d.version.type != QuestionType.TRUE_FALSE:
             rng.shuffle(order)
@@ -93,8 +116,10 @@ def _create_attempt(*, exam: Exam, employee: Employee, number: int, deadline, no
                 position=position,
                 version=d.version,
                 question_id_shown=d.question.pk,
+                key=key,
                 points=d.points,
                 option_order=order,
+                option_keys=opaque_keys(len(order)),
             )
         )
     rows = AttemptQuestion.objects.bulk_create(rows)
@@ -168,9 +193,10 @@ class SaveResult:
     answered: bool
 
 
-def _clean_answer(aq: AttemptQuestion, selected, text, blanks) -> tuple[list[int], str, list[str]]:
-    """The answer in stored form; refuses options of another question, several options for
-    single choice, and oversized text (400)."""
+def _clean_answer(aq, selected, text, blanks) -> tuple[list[int], str, list[str]]:
+    """The answer in stored form (option ids of the bank, from the identifiers the candidate
+    was shown); refuses options of another question, several options for single choice, and
+    oversized text (400)."""
     qtype = aq.version.type
     if qtype in CHOICE_TYPES:
         if text not in (None, "") or blanks:
@@ -179,14 +205,17 @@ def _clean_answer(aq: AttemptQuestion, selected, text, blanks) -> tuple[list[int
             selected = []
         if not isinstance(selected, list) or len(selected) > len(aq.option_order):
             raise ValidationError({"selected": [_("Choose options of this question.")]})
-        if any(not isinstance(o, int) or isinstance(o, bool) for o in selected):
-            raise ValidationError({"selected": [_("Options are given by their ids.")]})
-        chosen = list(dict.fromkeys(selected))
-        if set(chosen) - set(aq.option_order):
+        if any(not isinstance(o, str) for o in selected):
+            raise ValidationError(
+                {"selected": [_("Options are given by the identifiers this attempt shows.")]}
+            )
+        option_id_of = dict(zip(aq.option_keys, aq.option_order, strict=False))
+        chosen_keys = list(dict.fromkeys(selected))
+        if any(key not in option_id_of for key in chosen_keys):
             raise ValidationError({"selected": [_("An option does not belong to this question.")]})
-        if qtype != QuestionType.MULTIPLE and len(chosen) > 1:
+        if qtype != QuestionType.MULTIPLE and len(chosen_keys) > 1:
             raise ValidationError({"selected": [_("Choose one option only.")]})
-        return chosen, "", []
+        return [option_id_of[key] for key in chosen_keys], "", []
     if selected:
         raise ValidationError({"selected": [_("This question takes a written answer.")]})
     if qtype == QuestionType.FILL_BLANK:
@@ -199,6 +228,8 @@ def _clean_answer(aq: AttemptQuestion, selected, text, blanks) -> tuple[list[int
             raise ValidationError(
                 {"blanks": [_("A blank takes at most %d characters.") % MAX_BLANK_LENGTH]}
             )
+        if any("\x00" in b for b in blanks):
+            raise ValidationError({"blanks": [_("An answer cannot contain a NUL character.")]})
         return [], "", blanks
     if blanks:
         raise ValidationError({"blanks": [_("This question takes a written answer.")]})
@@ -207,6 +238,8 @@ def _clean_answer(aq: AttemptQuestion, selected, text, blanks) -> tuple[list[int
         raise ValidationError(
             {"text": [_("An answer takes at most %d characters.") % MAX_TEXT_LENGTH]}
         )
+    if "\x00" in text:
+        raise ValidationError({"text": [_("An answer cannot contain a NUL character.")]})
     return [], text, []
 
 
@@ -230,7 +263,9 @@ class _SaveTarget:
     """What a save needs of the question it answers, read in one query."""
 
     pk: int
+    question_id: int  # the bank's, for the proctor board only
     option_order: list[int]
+    option_keys: list[str]
     attempt: _SaveAttempt
     version: _SaveVersion
 
@@ -239,12 +274,12 @@ class _SaveTarget:
 # query building, which cost more than the database round trip itself.
 _SAVE_TARGET_SQL = """
 SELECT aq.id, aq.option_order, a.id, a.exam_id, a.employee_id, a.status, a.deadline,
-       v.type, v.blanks
+       v.type, v.blanks, aq.question_id_shown, aq.option_keys
 FROM exams_attemptquestion aq
 JOIN exams_attempt a ON a.id = aq.attempt_id
 JOIN people_employee e ON e.id = a.employee_id
 JOIN exams_questionversion v ON v.id = aq.version_id
-WHERE aq.attempt_id = %s AND aq.question_id_shown = %s AND e.user_id = %s
+WHERE aq.attempt_id = %s AND aq.key = %s AND e.user_id = %s
 """
 
 
@@ -252,10 +287,11 @@ def _json(value):
     return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
-def _save_target(*, attempt_id: int, question_id: int, user_id: int) -> _SaveTarget | None:
-    """The question of the attempt, if the attempt is the user's own (else None)."""
+def _save_target(*, attempt_id: int, question: str, user_id: int) -> _SaveTarget | None:
+    """The question of the attempt, by the identifier the attempt shows for it, if the attempt
+    is the user's own (else None)."""
     with connection.cursor() as cursor:
-        cursor.execute(_SAVE_TARGET_SQL, [attempt_id, question_id, user_id])
+        cursor.execute(_SAVE_TARGET_SQL, [attempt_id, question, user_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -267,7 +303,9 @@ def _save_target(*, attempt_id: int, question_id: int, user_id: int) -> _SaveTar
         deadline = converter(deadline, deadline_field, connection)
     return _SaveTarget(
         pk=row[0],
+        question_id=row[9],
         option_order=_json(row[1]) or [],
+        option_keys=_json(row[10]) or [],
         attempt=_SaveAttempt(row[2], row[3], row[4], row[5], deadline),
         version=_SaveVersion(row[7], _json(row[8]) or []),
     )
@@ -295,7 +333,7 @@ def answer_save(
     *,
     user,
     attempt_id: int,
-    question_id: int,
+    question: str,
     selected: list | None = None,
     text: str | None = None,
     blanks: list | None = None,
@@ -303,17 +341,23 @@ def answer_save(
     sequence: int | None = None,
     now=None,
 ) -> SaveResult:
-    """Store the candidate's answer to one question of their own attempt.
+    """Store the candidate's answer to one question of their own attempt. ``question`` and the
+    ``selected`` options are the identifiers the attempt shows (random per attempt), never the
+    bank's ids.
 
     One read (the question of the attempt, checked to be the caller's: another person's
     attempt is NotFound) and one conditional update that changes nothing when a newer save
     (higher ``sequence``) is already stored or the attempt has closed. Refuses (Conflict)
-    once the attempt is submitted or its deadline plus the grace for network lag has passed;
-    refuses (400) options of another question and oversized answers. Without a sequence the
-    server's clock in milliseconds is used.
+    once the attempt is submitted or its deadline plus the grace for network lag has passed,
+    and when the close got there first: a save either lands before the close (and is graded)
+    or is refused, never stored beside a score computed without it. Refuses (400) options of
+    another question and oversized answers. Without a sequence the server's clock in
+    milliseconds is used.
     """
     now = now or timezone.now()
-    aq = _save_target(attempt_id=attempt_id, question_id=question_id, user_id=user.pk)
+    if not isinstance(question, str):
+        raise NotFound(_("Question not found in this attempt."))
+    aq = _save_target(attempt_id=attempt_id, question=question, user_id=user.pk)
     if aq is None:
         raise NotFound(_("Question not found in this attempt."))
     attempt = aq.attempt
@@ -348,14 +392,16 @@ def answer_save(
             .values("sequence", "closed", "saved_at")
             .first()
         )
-        if stored is None or stored["closed"]:
+        # Not newer than what is stored (a late, older save), or the close marked the answer
+        # closed first (the stored sequence is then older than this one).
+        if stored is None or stored["closed"] or stored["sequence"] < sequence:
             raise Conflict(_("This attempt is already submitted."))
         return SaveResult(False, stored["sequence"], stored["saved_at"], answered)
     live.answer_saved(
         exam_id=attempt.exam_id,
         attempt_id=attempt.pk,
         employee_id=attempt.employee_id,
-        question_id=question_id,
+        question_id=aq.question_id,
         answered=answered,
     )
     return SaveResult(True, sequence, now, answered)
@@ -382,6 +428,10 @@ def _close(*, attempt_id: int, reason: str, now) -> Attempt:
     )
     attempt.duration_seconds = max(int((submitted_at - attempt.started_at).total_seconds()), 0)
     attempt.save(update_fields=["duration_seconds"])
+    # Close the answers before reading them: the update waits for any save committing at this
+    # moment and, once it has, no later save can pass (they require closed = false). What is
+    # read below is then exactly what stays stored, so the grade matches the stored answer.
+    Answer.objects.filter(attempt_id=attempt_id).update(closed=True)
     _grade_answers(attempt, close=True)
     attempt_finish_grading(attempt)
     if attempt.status == AttemptStatus.GRADED:

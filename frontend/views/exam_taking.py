@@ -259,7 +259,7 @@ def exam_intro(request, pk: int):
 
 @dataclass
 class ShownOption:
-    id: int
+    id: str  # the attempt's random identifier, never the bank's id
     letter: str
     text: str
     chosen: bool
@@ -270,7 +270,7 @@ class ShownQuestion:
     """One question as the candidate answers it. No field can hold the key."""
 
     number: int
-    question_id: int
+    question_id: str  # the attempt's random identifier, never the bank's id
     type: str
     type_label: str
     stem: str
@@ -308,7 +308,7 @@ def _attempt_rows(attempt: Attempt) -> list[AttemptQuestion]:
 def _image_url(attempt: Attempt, aq: AttemptQuestion) -> str:
     if not aq.version.image:
         return ""
-    return reverse("attempt_question_image", args=[attempt.pk, aq.question_id_shown])
+    return reverse("attempt_question_image", args=[attempt.pk, aq.key])
 
 
 def _options_in_order(aq: AttemptQuestion) -> list:
@@ -322,16 +322,22 @@ def _shown_question(attempt: Attempt, aq: AttemptQuestion) -> ShownQuestion:
     blank_count = len(version.blanks or [])
     texts = [str(b) for b in (answer.blanks or [])][:blank_count]
     texts += [""] * (blank_count - len(texts))
+    option_key_of = aq.option_key_of()
     return ShownQuestion(
         number=aq.position + 1,
-        question_id=aq.question_id_shown,
+        question_id=aq.key,
         type=version.type,
         type_label=str(QuestionType(version.type).label),
         stem=version.stem,
         image_url=_image_url(attempt, aq),
         points=number_text(aq.points),
         options=[
-            ShownOption(id=o.pk, letter=OPTION_LETTERS[i], text=o.text, chosen=o.pk in selected)
+            ShownOption(
+                id=option_key_of[o.pk],
+                letter=OPTION_LETTERS[i],
+                text=o.text,
+                chosen=o.pk in selected,
+            )
             for i, o in enumerate(_options_in_order(aq))
         ]
         if version.type in CHOICE_TYPES
@@ -415,12 +421,13 @@ def attempt_clock(request, pk: int):
 
 @login_required
 @require_GET
-def attempt_question_image(request, pk: int, question_id: int):
-    """The picture of one question of the caller's own attempt, typed by its content."""
+def attempt_question_image(request, pk: int, question_id: str):
+    """The picture of one question of the caller's own attempt (by the identifier the attempt
+    shows for it), typed by its content."""
     attempt = _own_attempt(request, pk)
     aq = (
         AttemptQuestion.objects.select_related("version")
-        .filter(attempt=attempt, question_id_shown=question_id)
+        .filter(attempt=attempt, key=question_id)
         .first()
     )
     if aq is None or not aq.version.image:

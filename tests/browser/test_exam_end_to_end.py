@@ -22,7 +22,7 @@ import pytest
 
 from core.roles import Role
 from exams.models import Attempt, AttemptStatus, ExamResult
-from exams.services.attempts import answer_save, attempt_start, attempt_submit
+from exams.services.attempts import attempt_start, attempt_submit
 from exams.services.questions import question_create
 from tests.browser.test_exam_taking_flow import EXAM_TITLE, _seconds, in_own_thread
 from tests.browser.test_sign_in_flow import (  # noqa: F401 (fixtures)
@@ -33,7 +33,13 @@ from tests.browser.test_sign_in_flow import (  # noqa: F401 (fixtures)
     log_in,
     role_groups,
 )
-from tests.exams.factories import category, every_type_inputs, make_exam, make_paper
+from tests.exams.factories import (
+    category,
+    every_type_inputs,
+    make_exam,
+    make_paper,
+    save_by_bank_ids,
+)
 from tests.factories import DepartmentFactory, EmployeeFactory
 
 pytestmark = [
@@ -86,7 +92,7 @@ def _sits_with_one_right(exam, candidate) -> Attempt:
         attempt = attempt_start(employee=candidate, exam=exam).attempt
         first = attempt.questions.select_related("version").get(position=0)
         right = [o.pk for o in first.version.options.all() if o.correct]
-        answer_save(
+        save_by_bank_ids(
             user=candidate.user,
             attempt_id=attempt.pk,
             question_id=first.question_id_shown,

@@ -139,27 +139,39 @@ def make_exam(*, paper=None, candidates=(), training=None, now=None, **fields):
     return exam_create(actor=None, spec=spec)
 
 
-def answer_everything_right(attempt, user):
-    """Save the key as the answer to every question of the attempt (short answers get text)."""
+def save_by_bank_ids(*, attempt_id: int, question_id: int, selected=None, **answer):
+    """``answer_save`` for tests that think in the bank's ids: the question by its bank id
+    and the options by theirs, sent as the identifiers the attempt shows (an option of
+    another question becomes an identifier the attempt does not have)."""
+    from exams.models import AttemptQuestion
     from exams.services.attempts import answer_save
 
+    aq = AttemptQuestion.objects.get(attempt_id=attempt_id, question_id_shown=question_id)
+    if selected is not None and isinstance(selected, list):
+        key_of = aq.option_key_of()
+        selected = [key_of.get(o, f"not-shown-{o}") for o in selected]
+    return answer_save(attempt_id=attempt_id, question=aq.key, selected=selected, **answer)
+
+
+def answer_everything_right(attempt, user):
+    """Save the key as the answer to every question of the attempt (short answers get text)."""
     for aq in attempt.questions.select_related("version").prefetch_related("version__options"):
         version = aq.version
         if version.type in ("single", "multiple", "true_false"):
-            answer_save(
+            save_by_bank_ids(
                 user=user,
                 attempt_id=attempt.pk,
                 question_id=aq.question_id_shown,
                 selected=[o.pk for o in version.options.all() if o.correct],
             )
         elif version.type == "fill_blank":
-            answer_save(
+            save_by_bank_ids(
                 user=user,
                 attempt_id=attempt.pk,
                 question_id=aq.question_id_shown,
                 blanks=[blank[0] for blank in version.blanks],
             )
         else:
-            answer_save(
+            save_by_bank_ids(
                 user=user, attempt_id=attempt.pk, question_id=aq.question_id_shown, text="My answer"
             )

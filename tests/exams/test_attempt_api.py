@@ -80,9 +80,9 @@ def test_start_returns_the_frozen_questions_in_the_attempts_order(trainee_api, e
     assert datetime.datetime.fromisoformat(data["started_at"]) == attempt.started_at
     assert abs(datetime.datetime.fromisoformat(data["server_time"]) - timezone.now()).seconds < 5
     frozen = list(AttemptQuestion.objects.filter(attempt=attempt).order_by("position"))
-    assert [q["id"] for q in data["questions"]] == [aq.question_id_shown for aq in frozen]
+    assert [q["id"] for q in data["questions"]] == [aq.key for aq in frozen]
     for shown, aq in zip(data["questions"], frozen, strict=True):
-        assert [o["id"] for o in shown["options"]] == aq.option_order
+        assert [o["id"] for o in shown["options"]] == aq.option_keys
         assert all(set(o) == {"id", "text"} for o in shown["options"])
         assert {"id", "type", "stem", "points", "options", "blanks", "image", "answer"} <= set(
             shown
@@ -188,10 +188,11 @@ def test_saves_of_each_kind(trainee_api, exam):
     )
     assert response.status_code == 200 and response.json()["answered"] is False
     answers = {
-        a.attempt_question.question_id_shown: a
+        a.attempt_question.key: a
         for a in Answer.objects.filter(attempt_id=attempt_id).select_related("attempt_question")
     }
-    assert answers[multiple["id"]].selected == ids
+    stored_ids = answers[multiple["id"]].attempt_question.option_id_of()
+    assert answers[multiple["id"]].selected == [stored_ids[i] for i in ids]
     assert answers[blank["id"]].blanks == ["2"]
     assert answers[short["id"]].flagged is True
 
@@ -237,10 +238,9 @@ def test_an_older_sequence_after_a_newer_one_is_ignored(trainee_api, exam):
     late = trainee_api.put(url, {"selected": [first], "sequence": 8}, format="json")
     assert late.status_code == 200
     assert late.json()["saved"] is False and late.json()["sequence"] == 9
-    answer = Answer.objects.get(
-        attempt_id=data["id"], attempt_question__question_id_shown=single["id"]
-    )
-    assert answer.selected == [second] and answer.sequence == 9
+    answer = Answer.objects.get(attempt_id=data["id"], attempt_question__key=single["id"])
+    assert answer.selected == [answer.attempt_question.option_id_of()[second]]
+    assert answer.sequence == 9
 
 
 def test_saving_to_another_persons_attempt_is_404_and_writes_nothing(trainee, training, exam):
@@ -495,7 +495,7 @@ def sat(trainee, training, exam):
     return {
         "closed": attempt,
         "running": running,
-        "question": short.question_id_shown,
+        "question": short.key,
         "open_answer": Answer.objects.get(attempt=attempt, needs_grading=True),
     }
 

@@ -10,7 +10,6 @@ from core.errors import Conflict, NotFound
 from core.models import AuditEntry
 from exams.models import Answer, Attempt, AttemptStatus, CloseReason, ExamResult, QuestionType
 from exams.services.attempts import (
-    answer_save,
     attempt_close_if_expired,
     attempt_reopen,
     attempt_start,
@@ -26,6 +25,7 @@ from tests.exams.factories import (
     make_exam,
     make_paper,
     make_questions,
+    save_by_bank_ids,
     single_input,
 )
 from tests.factories import EmployeeFactory
@@ -117,14 +117,14 @@ def test_older_sequence_never_overwrites_newer(trainee):
     attempt = attempt_start(employee=trainee, exam=exam).attempt
     aq = _aq(attempt, QuestionType.SINGLE)
     options = [o.pk for o in aq.version.options.all()]
-    assert answer_save(
+    assert save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=aq.question_id_shown,
         selected=[options[1]],
         sequence=5,
     ).saved
-    late = answer_save(
+    late = save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=aq.question_id_shown,
@@ -141,7 +141,7 @@ def test_saving_to_another_persons_attempt_is_not_found(trainee):
     attempt = attempt_start(employee=trainee, exam=exam).attempt
     aq = _aq(attempt, QuestionType.SHORT_ANSWER)
     with pytest.raises(NotFound):
-        answer_save(
+        save_by_bank_ids(
             user=other.user, attempt_id=attempt.pk, question_id=aq.question_id_shown, text="mine"
         )
     assert Answer.objects.get(attempt_question=aq).text == ""
@@ -153,14 +153,14 @@ def test_option_of_another_question_and_oversized_answers_are_refused(trainee):
     single, multiple = _aq(attempt, QuestionType.SINGLE), _aq(attempt, QuestionType.MULTIPLE)
     foreign = multiple.version.options.first().pk
     with pytest.raises(ValidationError):
-        answer_save(
+        save_by_bank_ids(
             user=trainee.user,
             attempt_id=attempt.pk,
             question_id=single.question_id_shown,
             selected=[foreign],
         )
     with pytest.raises(ValidationError):
-        answer_save(
+        save_by_bank_ids(
             user=trainee.user,
             attempt_id=attempt.pk,
             question_id=single.question_id_shown,
@@ -168,7 +168,7 @@ def test_option_of_another_question_and_oversized_answers_are_refused(trainee):
         )
     short = _aq(attempt, QuestionType.SHORT_ANSWER)
     with pytest.raises(ValidationError):
-        answer_save(
+        save_by_bank_ids(
             user=trainee.user,
             attempt_id=attempt.pk,
             question_id=short.question_id_shown,
@@ -183,7 +183,7 @@ def test_save_after_deadline_and_grace_is_refused_and_closes(trainee):
     attempt = attempt_start(employee=trainee, exam=exam, now=now).attempt
     aq = _aq(attempt, QuestionType.SHORT_ANSWER)
     within_grace = attempt.deadline + datetime.timedelta(seconds=20)
-    assert answer_save(
+    assert save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=aq.question_id_shown,
@@ -192,7 +192,7 @@ def test_save_after_deadline_and_grace_is_refused_and_closes(trainee):
     ).saved
     too_late = attempt.deadline + datetime.timedelta(seconds=31)
     with pytest.raises(Conflict):
-        answer_save(
+        save_by_bank_ids(
             user=trainee.user,
             attempt_id=attempt.pk,
             question_id=aq.question_id_shown,
@@ -211,7 +211,7 @@ def test_replayed_save_after_submit_is_a_conflict(trainee):
     exam = make_exam(candidates=[trainee])
     attempt = attempt_start(employee=trainee, exam=exam).attempt
     aq = _aq(attempt, QuestionType.SHORT_ANSWER)
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=aq.question_id_shown,
@@ -220,7 +220,7 @@ def test_replayed_save_after_submit_is_a_conflict(trainee):
     )
     attempt_submit(attempt=attempt)
     with pytest.raises(Conflict):
-        answer_save(
+        save_by_bank_ids(
             user=trainee.user,
             attempt_id=attempt.pk,
             question_id=aq.question_id_shown,
@@ -298,7 +298,7 @@ def test_key_correction_regrades_closed_attempts(trainee):
     attempt = attempt_start(employee=trainee, exam=exam).attempt
     aq = attempt.questions.select_related("version").get()
     wrong = aq.version.options.get(position=1)
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=aq.question_id_shown,

@@ -13,7 +13,11 @@ so a leak cannot hide behind a common word. Checked in everything received:
   explanation; the options of a JSON answer have an id and a text, nothing else;
 - the options of a question are marked up alike, right or wrong (each option's element with
   its text, letter and ids blanked must be the same for every option answered alike);
-- no score or pass (the results wait for the close) and nothing of another candidate.
+- no score or pass (the results wait for the close) and nothing of another candidate;
+- no id of the bank: questions and options are named by the attempt's own random
+  identifiers in every JSON body (``id``, ``selected``) and every page (the inputs' names and
+  values, ``data-question``, ``data-nav``, picture links); the trainee's websocket messages
+  name no question at all.
 
 The checks have teeth: the same strings and marks are found in the safety officer's view of
 the same attempt, and in the trainee's own review once the exam is closed.
@@ -35,7 +39,7 @@ from rest_framework.test import APIClient
 from core.roles import Role
 from exams.consumers import AttemptConsumer
 from exams.content import OptionInput, QuestionInput
-from exams.models import Answer, AttemptStatus, Exam, QuestionOption
+from exams.models import Answer, AttemptQuestion, AttemptStatus, Exam, QuestionOption
 from exams.services.attempts import attempt_start, attempt_submit, attempts_extend
 from exams.services.grading import answer_grade
 from exams.services.papers import ItemSpec, paper_create
@@ -236,6 +240,7 @@ def option_markup(body: str, text: str) -> list[str]:
         markup = body[start : end + len(tag) + 3]
         markup = markup.replace(shown, "TEXT")
         markup = re.sub(r"\b[A-H]\.", "X.", markup)
+        markup = re.sub(r"\b[0-9a-f]{8}\b", "ID", markup)  # the attempt's identifiers
         markup = re.sub(r"\d+", "N", markup)
         markup = re.sub(r"\s+", " ", markup)
         found.append(markup)
@@ -293,10 +298,20 @@ def _before_the_start(seen: Received, exam) -> dict:
     return seen.api("post", f"/api/v1/exams/{exam.pk}/attempts/", expected=(201,))
 
 
-def _options(started: dict) -> dict[str, list[tuple[int, str, bool]]]:
-    """By question type: (option id, text, correct) in the order shown. The test knows the
-    key from the database; the trainee's answers never said it."""
+def _correct_by_shown_id(attempt_id: int) -> dict[str, bool]:
+    """The attempt's option identifiers -> whether the option is right (from the database)."""
     correct = dict(QuestionOption.objects.values_list("pk", "correct"))
+    return {
+        key: correct[pk]
+        for aq in AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        for pk, key in zip(aq.option_order, aq.option_keys, strict=True)
+    }
+
+
+def _options(started: dict) -> dict[str, list[tuple[str, str, bool]]]:
+    """By question type: (option id shown, text, correct) in the order shown. The test knows
+    the key from the database; the trainee's answers never said it."""
+    correct = _correct_by_shown_id(started["id"])
     return {
         q["type"]: [(o["id"], o["text"], correct[o["id"]]) for o in q["options"]]
         for q in started["questions"]
@@ -417,17 +432,52 @@ def _values(value, key: str) -> list:
     return []
 
 
+# Where a page names a question or an option of the attempt.
+SHOWN_IDS = re.compile(
+    r'data-question="([^"]*)"|data-nav="([^"]*)"|name="q([^"]*)"'
+    r'|type="(?:radio|checkbox)"[^>]*value="([^"]*)"|id="q([^"-]+)-(?:blank|text)'
+    r'|/questions/([^/"]*)/image/'
+)
+
+
+def _shown_ids(attempt_id: int) -> tuple[set[str], set[str]]:
+    """(the attempt's identifiers, the bank's ids of its questions, versions and options)."""
+    shown, bank = set(), set()
+    for aq in AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("version"):
+        shown |= {aq.key, *aq.option_keys}
+        bank |= {aq.question_id_shown, aq.version_id, aq.version.question_id, *aq.option_order}
+    return shown, {str(pk) for pk in bank}
+
+
+def id_leaks(where: str, data, shown: set[str]) -> list[str]:
+    """Questions, options and choices of a JSON body named by anything but the attempt's
+    identifiers."""
+    problems = []
+    for questions in _values(data, "questions"):
+        for item in questions if isinstance(questions, list) else []:
+            names = [item.get("id"), *(o.get("id") for o in item.get("options", []))]
+            names += (item.get("answer") or {}).get("selected", [])
+            problems += [f"{where}: {n!r} is no identifier shown" for n in names if n not in shown]
+    return problems
+
+
 def _leaks(seen: Received, started: dict) -> list[str]:
     problems = []
     options = _options(started)
+    identifiers, bank = _shown_ids(started["id"])
     for where, body, chosen in seen.html:
         problems += html_leaks(where, body)
+        for match in SHOWN_IDS.finditer(body):
+            name = next(group for group in match.groups() if group is not None)
+            if name not in identifiers:
+                problems.append(f"{where}: {match.group(0)!r} names no identifier shown")
         if any(f'id="{part}"' in body for part in ("result-score", "result-passed", "review")):
             problems.append(f"{where}: a result or a review")
         for kind, shown in options.items():
             problems += markup_leaks(where, body, _marked(shown, chosen.get(kind, set())))
     for where, data in seen.json:
         problems += json_leaks(where, data)
+        problems += id_leaks(where, data, identifiers)
         # (A refused field comes back as a list of messages under its name.)
         values = [v for key in ("score", "passed") for v in _values(data, key)]
         shown = [v for v in values if v is not None and not isinstance(v, list)]
@@ -435,6 +485,9 @@ def _leaks(seen: Received, started: dict) -> list[str]:
             problems.append(f"{where}: a score or pass {shown}")
     for index, message in enumerate(seen.socket):
         problems += json_leaks(f"websocket message {index} {message.get('event')}", message)
+        if "question" in _json_keys(message):
+            problems.append(f"websocket message {index} names a question")
+    assert bank and identifiers.isdisjoint(bank)
     return problems
 
 

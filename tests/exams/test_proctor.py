@@ -27,7 +27,6 @@ from exams.models import Answer, AttemptStatus
 from exams.routing import websocket_urlpatterns
 from exams.selectors.proctor import ProctorState, proctor_board
 from exams.services.attempts import (
-    answer_save,
     attempt_reopen,
     attempt_start,
     attempt_submit,
@@ -35,7 +34,13 @@ from exams.services.attempts import (
     exam_close_early,
 )
 from exams.services.grading import answer_grade
-from tests.exams.factories import answer_everything_right, make_exam, make_paper, make_questions
+from tests.exams.factories import (
+    answer_everything_right,
+    make_exam,
+    make_paper,
+    make_questions,
+    save_by_bank_ids,
+)
 from tests.factories import EmployeeFactory
 from tests.live import live_socket, refused_code
 
@@ -104,22 +109,22 @@ def test_board_shows_each_candidate_state_and_the_counts():
 
     attempt = attempt_start(employee=working, exam=exam, now=now).attempt
     question, right = _right_single(attempt)
-    answer_save(user=working.user, attempt_id=attempt.pk, question_id=question, selected=right)
+    save_by_bank_ids(user=working.user, attempt_id=attempt.pk, question_id=question, selected=right)
     short = _aq(attempt, "short_answer").question_id_shown
-    answer_save(user=working.user, attempt_id=attempt.pk, question_id=short, text="Ventilate")
+    save_by_bank_ids(user=working.user, attempt_id=attempt.pk, question_id=short, text="Ventilate")
     blank = _aq(attempt, "fill_blank").question_id_shown
-    answer_save(user=working.user, attempt_id=attempt.pk, question_id=blank, blanks=["  "])
+    save_by_bank_ids(user=working.user, attempt_id=attempt.pk, question_id=blank, blanks=["  "])
     # Answered, then cleared: no longer counts.
     tf = _aq(attempt, "true_false")
     choice = tf.version.options.first().pk
-    answer_save(
+    save_by_bank_ids(
         user=working.user,
         attempt_id=attempt.pk,
         question_id=tf.question_id_shown,
         selected=[choice],
         sequence=1,
     )
-    answer_save(
+    save_by_bank_ids(
         user=working.user,
         attempt_id=attempt.pk,
         question_id=tf.question_id_shown,
@@ -133,7 +138,7 @@ def test_board_shows_each_candidate_state_and_the_counts():
 
     done = attempt_start(employee=graded, exam=exam).attempt
     question, right = _right_single(done)
-    answer_save(user=graded.user, attempt_id=done.pk, question_id=question, selected=right)
+    save_by_bank_ids(user=graded.user, attempt_id=done.pk, question_id=question, selected=right)
     done = attempt_submit(attempt=done)
     assert done.status == AttemptStatus.GRADED
 
@@ -237,7 +242,9 @@ def _board_queries(count: int) -> int:
         aq = attempt.questions.select_related("version").first()
         question = aq.question_id_shown
         right = [o.pk for o in aq.version.options.all() if o.correct]
-        answer_save(user=person.user, attempt_id=attempt.pk, question_id=question, selected=right)
+        save_by_bank_ids(
+            user=person.user, attempt_id=attempt.pk, question_id=question, selected=right
+        )
         if index % 4 == 0:
             attempt_submit(attempt=attempt)
     with CaptureQueriesContext(connection) as queries:
@@ -313,7 +320,7 @@ async def test_officer_gets_the_board_then_each_event(safety_officer, trainee):
         assert started["deadline"] == attempt.deadline.isoformat()
 
         question, right = await database_sync_to_async(_right_single)(attempt)
-        await database_sync_to_async(answer_save)(
+        await database_sync_to_async(save_by_bank_ids)(
             user=candidate, attempt_id=attempt.pk, question_id=question, selected=right, sequence=1
         )
         saved = await receive_event(socket, "answer.saved")
@@ -323,7 +330,7 @@ async def test_officer_gets_the_board_then_each_event(safety_officer, trainee):
             "question": question,
             "answered": True,
         }
-        await database_sync_to_async(answer_save)(
+        await database_sync_to_async(save_by_bank_ids)(
             user=candidate, attempt_id=attempt.pk, question_id=question, selected=[], sequence=2
         )
         assert (await receive_event(socket, "answer.saved"))["answered"] is False
@@ -338,7 +345,7 @@ async def test_officer_gets_the_board_then_each_event(safety_officer, trainee):
             extended["deadline"] == (attempt.deadline + datetime.timedelta(minutes=5)).isoformat()
         )
 
-        await database_sync_to_async(answer_save)(
+        await database_sync_to_async(save_by_bank_ids)(
             user=candidate, attempt_id=attempt.pk, question_id=question, selected=right, sequence=3
         )
         await receive_event(socket, "answer.saved")
@@ -443,7 +450,7 @@ async def test_candidate_hears_extra_time_and_the_close_and_nothing_else(trainee
         await database_sync_to_async(attempt_submit)(attempt=other)
         # The candidate's own saves are not echoed either.
         question, right = await database_sync_to_async(_right_single)(attempt)
-        await database_sync_to_async(answer_save)(
+        await database_sync_to_async(save_by_bank_ids)(
             user=user, attempt_id=attempt.pk, question_id=question, selected=right
         )
         assert await socket.receive_nothing(timeout=0.3)
@@ -488,7 +495,7 @@ async def test_board_hears_when_grading_makes_a_score_final(safety_officer, trai
     candidate = await database_sync_to_async(lambda: trainee.user)()
     attempt = (await database_sync_to_async(attempt_start)(employee=trainee, exam=exam)).attempt
     short = await database_sync_to_async(lambda: _aq(attempt, "short_answer"))()
-    await database_sync_to_async(answer_save)(
+    await database_sync_to_async(save_by_bank_ids)(
         user=candidate, attempt_id=attempt.pk, question_id=short.question_id_shown, text="Permit"
     )
     submitted = await database_sync_to_async(attempt_submit)(attempt=attempt)

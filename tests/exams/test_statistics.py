@@ -19,9 +19,9 @@ from exams.selectors.statistics import (
     exam_statistics,
     score_histogram,
 )
-from exams.services.attempts import answer_save, attempt_start, attempt_submit
+from exams.services.attempts import attempt_start, attempt_submit
 from exams.services.papers import paper_create
-from tests.exams.factories import category, make_exam, make_paper, make_questions
+from tests.exams.factories import category, make_exam, make_paper, make_questions, save_by_bank_ids
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def sit(exam, employee, rights: list[int]) -> None:
     questions = attempt.questions.select_related("version").prefetch_related("version__options")
     for aq, right in zip(questions.order_by("position"), rights, strict=True):
         option = next(o for o in aq.version.options.all() if o.correct == bool(right))
-        answer_save(
+        save_by_bank_ids(
             user=employee.user,
             attempt_id=attempt.pk,
             question_id=aq.question_id_shown,

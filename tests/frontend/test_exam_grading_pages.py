@@ -11,9 +11,15 @@ from django.urls import reverse
 from core.models import AuditEntry
 from core.roles import Role
 from exams.models import Answer, AttemptStatus, ExamResult, QuestionType
-from exams.services.attempts import answer_save, attempt_start, attempt_submit
+from exams.services.attempts import attempt_start, attempt_submit
 from tests.courses.factories import EnrollmentFactory, TrainingFactory
-from tests.exams.factories import answer_everything_right, make_exam, make_paper, make_questions
+from tests.exams.factories import (
+    answer_everything_right,
+    make_exam,
+    make_paper,
+    make_questions,
+    save_by_bank_ids,
+)
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -291,7 +297,7 @@ def test_the_trainee_saved_answer_shows_on_the_attempt_page(officer_client, trai
     exam = make_exam(candidates=[trainee])
     attempt = attempt_start(employee=trainee, exam=exam).attempt
     aq = attempt.questions.get(version__type=QuestionType.SHORT_ANSWER)
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=aq.question_id_shown,

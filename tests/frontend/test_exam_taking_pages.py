@@ -17,7 +17,6 @@ from core.roles import Role
 from exams.content import OptionInput, QuestionInput
 from exams.models import Attempt, AttemptStatus, CloseReason, ResultsVisible
 from exams.services.attempts import (
-    answer_save,
     attempt_start,
     attempt_submit,
     attempts_extend,
@@ -31,6 +30,7 @@ from tests.exams.factories import (
     make_exam,
     make_paper,
     make_questions,
+    save_by_bank_ids,
     single_input,
 )
 from tests.factories import EmployeeFactory
@@ -234,7 +234,7 @@ def test_exam_page_shows_the_questions_with_the_stored_answers(trainee, trainee_
     rows = {aq.version.type: aq for aq in attempt.questions.select_related("version")}
     single = rows["single"]
     chosen = single.option_order[1]
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=single.question_id_shown,
@@ -242,14 +242,14 @@ def test_exam_page_shows_the_questions_with_the_stored_answers(trainee, trainee_
         flagged=True,
         sequence=7,
     )
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=rows["fill_blank"].question_id_shown,
         blanks=["about two"],
         sequence=8,
     )
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=rows["short_answer"].question_id_shown,
@@ -259,11 +259,11 @@ def test_exam_page_shows_the_questions_with_the_stored_answers(trainee, trainee_
     html = _text(trainee_client.get(reverse("attempt_take", args=[attempt.pk])))
 
     assert html.count('class="exam-question"') == 5
-    assert f'value="{chosen}" checked' in html
+    assert f'value="{single.option_key_of()[chosen]}" checked' in html
     assert 'value="about two"' in html
     assert "Permit &amp; test &lt;air&gt;</textarea>" in html
     assert re.search(
-        rf'data-nav="{single.question_id_shown}" class="nav-item answered flagged"', html
+        rf'data-nav="{single.key}" class="nav-item answered flagged"', html
     )
     assert 'data-sequence="9"' in html  # the page's sequences start above the stored ones
     assert f'data-save-url="/api/v1/attempts/{attempt.pk}/answers/"' in html
@@ -284,10 +284,10 @@ def test_options_are_shown_in_the_attempts_order(trainee, trainee_client):
     multiple = attempt.questions.get(version__type="multiple")
     html = _text(trainee_client.get(reverse("attempt_take", args=[attempt.pk])))
     section = re.search(
-        rf'data-question="{multiple.question_id_shown}".*?</section>', html, re.S
+        rf'data-question="{multiple.key}".*?</section>', html, re.S
     ).group(0)
-    shown = [int(v) for v in re.findall(r'type="checkbox" name="q\d+" value="(\d+)"', section)]
-    assert shown == multiple.option_order
+    shown = re.findall(r'type="checkbox" name="q\w+" value="(\w+)"', section)
+    assert shown == multiple.option_keys
 
 
 def test_a_stem_picture_is_served_from_the_attempt(trainee, trainee_client):
@@ -299,12 +299,15 @@ def test_a_stem_picture_is_served_from_the_attempt(trainee, trainee_client):
     )
     exam = make_exam(candidates=[trainee], paper=make_paper(questions=[question]))
     attempt = attempt_start(employee=trainee, exam=exam).attempt
-    url = reverse("attempt_question_image", args=[attempt.pk, question.pk])
+    url = reverse("attempt_question_image", args=[attempt.pk, attempt.questions.get().key])
     assert f'src="{url}"' in _text(trainee_client.get(reverse("attempt_take", args=[attempt.pk])))
     response = trainee_client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response.content == buffer.getvalue()
     assert "/media/" not in _text(trainee_client.get(reverse("attempt_take", args=[attempt.pk])))
+    # The bank's id does not open it.
+    by_bank_id = reverse("attempt_question_image", args=[attempt.pk, str(question.pk)])
+    assert trainee_client.get(by_bank_id).status_code == 404
 
 
 def test_clock_gives_the_deadline_and_the_servers_time(trainee, trainee_client, safety_officer):
@@ -352,7 +355,7 @@ def test_result_of_an_attempt_in_progress_is_the_exam_page(trainee, trainee_clie
 def test_another_persons_attempt_is_404(trainee, safety_officer):
     exam = make_exam(candidates=[trainee])
     attempt = attempt_start(employee=trainee, exam=exam).attempt
-    question = attempt.questions.first().question_id_shown
+    question = attempt.questions.first().key
     urls = [
         reverse("attempt_take", args=[attempt.pk]),
         reverse("attempt_hand_in", args=[attempt.pk]),
@@ -380,7 +383,7 @@ def test_hand_in_counts_unanswered_then_submits_once(trainee, trainee_client):
     exam = make_exam(candidates=[trainee], paper=_objective_paper())
     attempt = attempt_start(employee=trainee, exam=exam).attempt
     first = attempt.questions.first()
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user,
         attempt_id=attempt.pk,
         question_id=first.question_id_shown,
@@ -548,7 +551,7 @@ def test_no_trainee_page_reveals_the_key_before_results_are_visible(trainee, tra
     # flagged: still nothing.
     for aq in attempt.questions.select_related("version"):
         qtype = aq.version.type
-        answer_save(
+        save_by_bank_ids(
             user=trainee.user,
             attempt_id=attempt.pk,
             question_id=aq.question_id_shown,

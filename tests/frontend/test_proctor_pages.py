@@ -11,8 +11,8 @@ from django.urls import reverse
 from core.models import AuditEntry
 from core.roles import Role
 from exams.models import Attempt, AttemptStatus, ExamOverride
-from exams.services.attempts import answer_save, attempt_start, attempt_submit
-from tests.exams.factories import make_exam
+from exams.services.attempts import attempt_start, attempt_submit
+from tests.exams.factories import make_exam, save_by_bank_ids
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_board_shows_every_candidate_state(officer_client, exam, trainee, attemp
     exam.people.add(waiting)
     aq = attempt.questions.select_related("version").get(version__type="single")
     right = [o.pk for o in aq.version.options.all() if o.correct]
-    answer_save(
+    save_by_bank_ids(
         user=trainee.user, attempt_id=attempt.pk, question_id=aq.question_id_shown, selected=right
     )
     response = officer_client.get(board_url(exam))

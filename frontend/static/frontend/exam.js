@@ -122,7 +122,7 @@
       body.selected = [];
       each(section.querySelectorAll(".exam-option input"), function (input) {
         if (input.checked) {
-          body.selected.push(Number(input.value));
+          body.selected.push(input.value);
         }
       });
     } else if (section.getAttribute("data-type") === "fill_blank") {
@@ -144,7 +144,7 @@
     }
     if (body.selected) {
       each(section.querySelectorAll(".exam-option input"), function (input) {
-        input.checked = body.selected.indexOf(Number(input.value)) !== -1;
+        input.checked = body.selected.indexOf(input.value) !== -1;
       });
     }
     if (body.blanks) {
