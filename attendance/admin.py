@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from attendance.models import AttendancePolicy, AttendanceRecord, ProxySignInAttempt, SignInWindow
+from attendance.models import (
+    AttendancePolicy,
+    AttendanceRecord,
+    ProxySignInAttempt,
+    SignInFailure,
+    SignInWindow,
+)
 
 
 @admin.register(AttendanceRecord)
@@ -35,6 +41,21 @@ class AttendancePolicyAdmin(admin.ModelAdmin):
 class ProxySignInAttemptAdmin(admin.ModelAdmin):
     list_display = ["session", "employee", "first_employee", "client_ip", "at"]
     list_select_related = ["session__training", "employee", "first_employee"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    """Read-only: counted by the sign-in service; a lock is in the audit log."""
+
+    list_display = ["session", "scope", "employee", "client_ip", "failures", "locked_at"]
+    list_filter = ["scope"]
+    list_select_related = ["session__training", "employee"]
 
     def has_add_permission(self, request):
         return False

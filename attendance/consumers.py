@@ -25,6 +25,7 @@ from attendance.selectors import (
     board_counts_payload,
     session_board,
     session_get_for_runner,
+    sign_in_lock_payload,
     window_for,
 )
 from attendance.services import session_group
@@ -53,8 +54,8 @@ def _runnable_session(user, session_id: int) -> Session | None:
 
 
 def board_snapshot(session: Session) -> dict:
-    """The whole board as a live event carries it: every enrolled trainee's row, the figures
-    and the latest refused proxy sign-ins."""
+    """The whole board as a live event carries it: every enrolled trainee's row, the figures,
+    the latest refused proxy sign-ins and who is locked out after too many wrong codes."""
     board = session_board(session)
     return {
         "rows": [row.__dict__ for row in board.rows],
@@ -66,6 +67,7 @@ def board_snapshot(session: Session) -> dict:
             }
             for attempt in board.proxy_attempts
         ],
+        "sign_in_locks": [sign_in_lock_payload(lock) for lock in board.sign_in_locks],
         **board_counts_payload(board),
     }
 
@@ -91,7 +93,7 @@ def site_url(scope, path: str) -> str:
 class SessionBoardConsumer(LiveGroupConsumer):
     """``ws/attendance/sessions/<id>/``: the live board and roll-call sheet. Sends the whole
     board on connect (so a page that reconnects catches up), then relays the session's events:
-    ``attendance.changed``, ``window.changed`` and ``proxy.refused``."""
+    ``attendance.changed``, ``window.changed``, ``proxy.refused`` and ``sign_in.locked``."""
 
     session: Session
 

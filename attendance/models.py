@@ -191,3 +191,52 @@ class ProxySignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} after {self.first_employee} at {self.at:%H:%M}"
+
+
+class SignInFailureScope(models.TextChoices):
+    TRAINEE = "trainee", _("Trainee")
+    ADDRESS = "address", _("Network address")
+
+
+class SignInFailure(models.Model):
+    """Wrong codes given to one session's self sign-in, counted per trainee and per network
+    address; at the limit the trainee (or every sign-in from the address) is locked out of
+    the session's self sign-in, and the instructor is told.
+
+    Kept in the database rather than the cache so that every web worker counts the same row
+    and the limit still holds while Redis is down: a count is raised by one conditional
+    ``UPDATE`` and the lock is set once by another (``locked_at`` still empty)."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(_("counted per"), max_length=10, choices=SignInFailureScope.choices)
+    # The trainee's id, or the address (an IPv6 address by its /64 network).
+    key = models.CharField(_("key"), max_length=64)
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("trainee"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Per trainee: the trainee. Per address: the last trainee tried from it."),
+    )
+    client_ip = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("wrong codes"), default=0)
+    first_failed_at = models.DateTimeField(_("first wrong code at"))
+    last_failed_at = models.DateTimeField(_("last wrong code at"))
+    locked_at = models.DateTimeField(_("locked out at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wrong sign-in codes")
+        verbose_name_plural = _("wrong sign-in codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "scope", "key"], name="sign_in_failure_once_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "locked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.scope} {self.key}: {self.failures}"

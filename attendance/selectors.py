@@ -13,6 +13,7 @@ from attendance.models import (
     AttendancePolicy,
     AttendanceRecord,
     ProxySignInAttempt,
+    SignInFailure,
     SignInWindow,
     Status,
 )
@@ -105,6 +106,7 @@ class Board:
     rows: list[BoardRow]
     counts: dict[str, int]
     proxy_attempts: list[ProxySignInAttempt] = field(default_factory=list)
+    sign_in_locks: list[SignInFailure] = field(default_factory=list)
 
     @property
     def enrolled(self) -> int:
@@ -137,8 +139,8 @@ def board_row(record: AttendanceRecord | None, employee: Employee) -> BoardRow:
 
 
 def session_board(session: Session) -> Board:
-    """The board in three queries, whatever the number of trainees; rows by department, then
-    employee number."""
+    """The board in four queries, whatever the number of trainees; rows by department, then
+    employee number; with the latest refused proxy sign-ins and sign-in locks."""
     enrollments = (
         Enrollment.objects.filter(training_id=session.training_id)
         .select_related("employee__department")
@@ -155,7 +157,37 @@ def session_board(session: Session) -> Board:
             "employee", "first_employee"
         )[:20]
     )
-    return Board(session=session, rows=rows, counts=counts, proxy_attempts=attempts)
+    return Board(
+        session=session,
+        rows=rows,
+        counts=counts,
+        proxy_attempts=attempts,
+        sign_in_locks=sign_in_locks(session),
+    )
+
+
+def sign_in_locks(session: Session) -> list[SignInFailure]:
+    """The trainees and addresses locked out of the session's self sign-in after too many
+    wrong codes, latest first (at most 20)."""
+    return list(
+        SignInFailure.objects.filter(session=session, locked_at__isnull=False)
+        .select_related("employee")
+        .order_by("-locked_at", "-pk")[:20]
+    )
+
+
+def sign_in_lock_payload(lock: SignInFailure) -> dict:
+    """A lock as the live pages draw it (the board's snapshot and the ``sign_in.locked``
+    event)."""
+    employee = lock.employee
+    return {
+        "scope": lock.scope,
+        "employee": employee.name if employee is not None else "",
+        "employee_no": employee.employee_no if employee is not None else "",
+        "client_ip": lock.client_ip or "",
+        "failures": lock.failures,
+        "at": lock.locked_at,
+    }
 
 
 def board_counts_payload(board: Board) -> dict:

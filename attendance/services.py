@@ -9,21 +9,30 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attendance import codes
+from attendance.devices import device_key
 from attendance.models import (
     AttendancePolicy,
     AttendanceRecord,
     Method,
     ProxyCheck,
     ProxySignInAttempt,
+    SignInFailure,
+    SignInFailureScope,
     SignInWindow,
     Status,
 )
-from attendance.selectors import board_row, policy_for, training_attendance
+from attendance.selectors import (
+    board_row,
+    policy_for,
+    sign_in_lock_payload,
+    training_attendance,
+)
 from core.audit import audit_record
 from core.errors import Forbidden, ServiceError
 from core.live import broadcast_on_commit, group_name
@@ -38,22 +47,46 @@ def session_group(session_id: int) -> str:
 
 
 class SignInRefused(ServiceError):
-    """A self sign-in the rules refuse; the message says why and nothing is recorded. A bad
-    code is 400; the subclasses below answer 409 and 403."""
+    """A self sign-in the rules refuse; the message says why and no attendance is recorded.
+    A bad code is 400; the subclasses below answer 409, 403 and 429. ``code`` names the
+    reason for API clients (``invalid_code``, ``code_expired``, ``other_session_code``,
+    ``sign_in_not_open``, ``network_not_allowed``, ``proxy_suspected``, ``sign_in_locked``)."""
 
     status_code = 400
+    default_code = "invalid_code"
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.code = code or self.default_code
 
 
 class SignInNotOpen(SignInRefused):
     """Before the window opens or after it closes."""
 
     status_code = 409
+    default_code = "sign_in_not_open"
 
 
 class SignInNotAllowedHere(SignInRefused):
     """From outside the allowed networks, or a device that just signed in someone else."""
 
     status_code = 403
+    default_code = "network_not_allowed"
+
+
+class SignInLocked(SignInRefused):
+    """Too many wrong codes: the trainee, or everyone at the network address, is locked out
+    of this session's self sign-in (the right code too) while its window lasts; the
+    instructor can still call their names."""
+
+    status_code = 429
+    default_code = "sign_in_locked"
+
+    def __init__(self, message: str, *, scope: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.scope = scope
+        # Seconds until the session's window closes, for the API's Retry-After header.
+        self.retry_after = retry_after
 
 
 # Sign-in windows -------------------------------------------------------------------------------
@@ -146,6 +179,30 @@ class SignInResult:
     created: bool
 
 
+def _normalised_ip(client_ip: str | None) -> str | None:
+    """The caller's address as stored, or None when it is not an address (``core.http``
+    answers "unknown" without one); an IPv4 address seen through IPv6 as plain IPv4."""
+    try:
+        address = ipaddress.ip_address((client_ip or "").strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def _address_key(client_ip: str | None) -> str | None:
+    """What the per-address limit counts: the IPv4 address, or the /64 network of an IPv6
+    one (a single client commonly holds a whole /64, so counting addresses would not stop
+    it)."""
+    if client_ip is None:
+        return None
+    address = ipaddress.ip_address(client_ip)
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def _address_allowed(policy: AttendancePolicy, client_ip: str | None) -> bool:
     networks = [line.strip() for line in policy.allowed_networks.splitlines() if line.strip()]
     if not networks:
@@ -167,7 +224,8 @@ def _proxy_suspect(
     *, policy: AttendancePolicy, session: Session, employee: Employee, device: str, client_ip
 ) -> AttendanceRecord | None:
     """The record of another trainee signed in from this device (or address) within the
-    policy's window, if any."""
+    policy's window, if any. ``device`` is ``attendance.devices.device_key``'s answer, the
+    same for the page and the API."""
     if policy.proxy_check == ProxyCheck.OFF or not (device or client_ip):
         return None
     since = timezone.now() - datetime.timedelta(minutes=policy.proxy_window_minutes)
@@ -181,19 +239,10 @@ def _proxy_suspect(
     return suspect
 
 
-def _verify(window: SignInWindow, *, code: str | None, token: str | None, at) -> None:
-    check = (
-        codes.check_qr_token(window, token, at)
-        if token
-        else codes.check_short_code(window, code or "", at)
-    )
-    if check.state == codes.CodeState.VALID:
-        return
-    if check.state == codes.CodeState.EXPIRED:
-        raise SignInRefused(_("This code has expired. Use the code now on the screen."))
-    if code and _belongs_to_another_session(window, code, at):
-        raise SignInRefused(_("This code belongs to another session."))
-    raise SignInRefused(_("This code is not valid for this session."))
+def _code_check(window: SignInWindow, *, code: str | None, token: str | None, at):
+    if token:
+        return codes.check_qr_token(window, token, at)
+    return codes.check_short_code(window, code or "", at)
 
 
 def _belongs_to_another_session(window: SignInWindow, code: str, at) -> bool:
@@ -204,6 +253,138 @@ def _belongs_to_another_session(window: SignInWindow, code: str, at) -> bool:
     )
 
 
+# Wrong codes: counted per trainee and per address, locked at the limit ----------------------
+
+
+def _failure_limit(scope: str) -> int:
+    if scope == SignInFailureScope.TRAINEE:
+        return max(1, settings.SIGN_IN_FAILURE_LIMIT)
+    return max(1, settings.SIGN_IN_ADDRESS_FAILURE_LIMIT)
+
+
+def _failure_keys(employee: Employee, address_key: str | None) -> list[tuple[str, str]]:
+    keys = [(SignInFailureScope.TRAINEE, str(employee.pk))]
+    if address_key is not None:
+        keys.append((SignInFailureScope.ADDRESS, address_key))
+    return keys
+
+
+def _seconds_left(window: SignInWindow) -> int:
+    return max(0, int((window.closes_at - timezone.now()).total_seconds()) + 1)
+
+
+def _locked(scope: str, window: SignInWindow) -> SignInLocked:
+    if scope == SignInFailureScope.TRAINEE:
+        message = _(
+            "Too many wrong codes: self sign-in to this session is locked for you. Ask the "
+            "instructor to call your name."
+        )
+    else:
+        message = _(
+            "Too many wrong codes from this network address: self sign-in to this session is "
+            "locked from here. Ask the instructor to call your name."
+        )
+    return SignInLocked(message, scope=scope, retry_after=_seconds_left(window))
+
+
+def _lock_in_force(
+    window: SignInWindow, employee: Employee, address_key: str | None
+) -> SignInLocked | None:
+    """The lock that refuses this trainee or address, if there is one (the trainee's first)."""
+    wanted = Q(pk__in=[])
+    for scope, key in _failure_keys(employee, address_key):
+        wanted |= Q(scope=scope, key=key)
+    scopes = set(
+        SignInFailure.objects.filter(
+            wanted, session_id=window.session_id, locked_at__isnull=False
+        ).values_list("scope", flat=True)
+    )
+    for scope in (SignInFailureScope.TRAINEE, SignInFailureScope.ADDRESS):
+        if scope in scopes:
+            return _locked(scope, window)
+    return None
+
+
+def _failure_count_one(
+    *, session: Session, scope: str, key: str, employee: Employee, client_ip, now
+) -> SignInFailure:
+    """Raise the count of one key by one and return its row as it now stands. The UPDATE
+    holds the row until the transaction ends, so concurrent wrong codes (any worker) are
+    counted one after another and the count read back is exact."""
+    rows = SignInFailure.objects.filter(session=session, scope=scope, key=key)
+    changes = {"failures": F("failures") + 1, "last_failed_at": now, "employee": employee}
+    if client_ip is not None:
+        changes["client_ip"] = client_ip
+    if not rows.update(**changes):
+        try:
+            with transaction.atomic():
+                return SignInFailure.objects.create(
+                    session=session,
+                    scope=scope,
+                    key=key,
+                    employee=employee,
+                    client_ip=client_ip,
+                    failures=1,
+                    first_failed_at=now,
+                    last_failed_at=now,
+                )
+        except IntegrityError:
+            # Created by a concurrent wrong code a moment ago: count this one on it.
+            rows.update(**changes)
+    return rows.select_related("employee").get()
+
+
+@transaction.atomic
+def _failure_record(
+    *, window: SignInWindow, employee: Employee, client_ip, address_key: str | None
+) -> tuple[SignInLocked | None, int]:
+    """Count a wrong code against the trainee and the address. Returns the lock this wrong
+    code brought about (if any) and how many wrong codes the trainee has left. A lock is
+    set once (``locked_at`` still empty), audited and sent to the session's live pages as
+    a suspected proxy."""
+    now = timezone.now()
+    session = window.session
+    lock = None
+    left = 0
+    for scope, key in _failure_keys(employee, address_key):
+        row = _failure_count_one(
+            session=session, scope=scope, key=key, employee=employee, client_ip=client_ip, now=now
+        )
+        limit = _failure_limit(scope)
+        if scope == SignInFailureScope.TRAINEE:
+            left = max(0, limit - row.failures)
+        if row.failures < limit:
+            continue
+        lock = lock or _locked(scope, window)
+        if SignInFailure.objects.filter(pk=row.pk, locked_at__isnull=True).update(locked_at=now):
+            row.locked_at = now
+            _report_lock(session, row, limit)
+    return lock, left
+
+
+def _report_lock(session: Session, row: SignInFailure, limit: int) -> None:
+    employee = row.employee
+    audit_record(
+        actor=employee.user if employee is not None else None,
+        action="attendance.sign_in_locked",
+        target=session,
+        after={
+            "scope": row.scope,
+            "employee": employee.pk if employee is not None else None,
+            "employee_no": employee.employee_no if employee is not None else "",
+            "name": employee.name if employee is not None else "",
+            "client_ip": row.client_ip,
+            "failures": row.failures,
+            "limit": limit,
+        },
+        note=_("Locked out of self sign-in after too many wrong codes: a suspected proxy."),
+    )
+    broadcast_on_commit(session_group(session.pk), "sign_in.locked", sign_in_lock_payload(row))
+
+
+# Signing in ---------------------------------------------------------------------------------
+
+
 def sign_in(
     *,
     session: Session,
@@ -212,6 +393,7 @@ def sign_in(
     token: str | None = None,
     client_ip: str | None = None,
     device: str = "",
+    user_agent: str = "",
     at: datetime.datetime | None = None,
 ) -> SignInResult:
     """A trainee signs in with the code on the screen (typed) or the QR token (scanned).
@@ -219,25 +401,65 @@ def sign_in(
     ``at`` is when the code was read: the moment of the scan, kept across a login in
     between, so a trainee who had to sign in to the site first is not refused a code that
     was valid when they scanned it. Present until the window's late threshold after the
-    start, late after it. Refuses, recording nothing: a trainee not enrolled; before the
-    window opens or after it closes; an expired, forged or other session's code; an address
-    outside the allowed networks; a second trainee from the same device (or address) within
-    the policy's minutes, which is reported to the instructor. Signing in again returns the
-    first record unchanged; two at once store one (a unique constraint).
+    start, late after it. ``device`` is the id the client presents (the page's cookie, an
+    app's ``X-Device-Id``) and ``user_agent`` its user agent; together with ``client_ip``
+    they make the device the proxy rule compares (``attendance.devices.device_key``), so
+    the page and the API apply the same rule.
+
+    Refuses, recording no attendance: a trainee not enrolled; before the window opens or
+    after it closes; a trainee or address locked out after too many wrong codes (even with
+    the right code, until the window closes); an expired, forged or other session's code;
+    an address outside the allowed networks; a second trainee from the same device (or
+    address) within the policy's minutes, which is reported to the instructor.
+
+    A wrong code (not a merely expired one) is counted against the trainee and the address
+    even though the sign-in is refused; at ``SIGN_IN_FAILURE_LIMIT`` for the trainee or
+    ``SIGN_IN_ADDRESS_FAILURE_LIMIT`` for the address the lock is set, audited and shown
+    live to the instructor. So this function is not one transaction: a refusal keeps its
+    count. Signing in again returns the first record unchanged; two at once store one (a
+    unique constraint).
     """
     now = timezone.now()
     at = min(at or now, now)
+    client_ip = _normalised_ip(client_ip)
+    device = device_key(device_id=device, client_ip=client_ip, user_agent=user_agent)
     if not Enrollment.objects.filter(training_id=session.training_id, employee=employee).exists():
         raise Forbidden(_("You are not enrolled in this training."))
     existing = AttendanceRecord.objects.filter(session=session, employee=employee).first()
     if existing is not None:
         return SignInResult(existing, False)
-    window = SignInWindow.objects.filter(session=session).first()
+    window = SignInWindow.objects.filter(session=session).select_related("session").first()
     if window is None or at < window.opens_at:
         raise SignInNotOpen(_("Sign-in for this session has not opened yet."))
     if at > window.closes_at:
         raise SignInNotOpen(_("Sign-in for this session has closed."))
-    _verify(window, code=code, token=token, at=at)
+    address_key = _address_key(client_ip)
+    lock = _lock_in_force(window, employee, address_key)
+    if lock is not None:
+        raise lock
+    check = _code_check(window, code=code, token=token, at=at)
+    if check.state == codes.CodeState.EXPIRED:
+        # Seen on the screen a moment ago: slow, not guessing; not counted.
+        raise SignInRefused(
+            _("This code has expired. Use the code now on the screen."), code="code_expired"
+        )
+    if check.state == codes.CodeState.INVALID:
+        lock, left = _failure_record(
+            window=window, employee=employee, client_ip=client_ip, address_key=address_key
+        )
+        if lock is not None:
+            raise lock
+        warning = ngettext(
+            "%(count)d more wrong code locks your self sign-in to this session.",
+            "%(count)d more wrong codes lock your self sign-in to this session.",
+            left,
+        ) % {"count": left}
+        if code and not token and _belongs_to_another_session(window, code, at):
+            raise SignInRefused(
+                f"{_('This code belongs to another session.')} {warning}",
+                code="other_session_code",
+            )
+        raise SignInRefused(f"{_('This code is not valid for this session.')} {warning}")
     policy = policy_for(session.training)
     if not _address_allowed(policy, client_ip):
         raise SignInNotAllowedHere(_("Sign-in is only possible from the training site's network."))
@@ -249,7 +471,8 @@ def sign_in(
         with transaction.atomic():
             _report_proxy_attempt(session, employee, suspect, client_ip, device)
         raise SignInNotAllowedHere(
-            _("This device has just signed in someone else. Ask the instructor to call your name.")
+            _("This device has just signed in someone else. Ask the instructor to call your name."),
+            code="proxy_suspected",
         )
     late_from = session.starts_at + datetime.timedelta(minutes=window.late_after_minutes)
     status = Status.LATE if at > late_from else Status.PRESENT
@@ -264,7 +487,7 @@ def sign_in(
                     recorded_by=employee.user,
                     recorded_at=now,
                     signed_in_at=at,
-                    client_ip=client_ip or None,
+                    client_ip=client_ip,
                     device=device[:64],
                 )
         except IntegrityError:

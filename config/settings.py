@@ -227,6 +227,10 @@ if not DEBUG:
 # code is still accepted for SIGN_IN_GRACE_SECONDS after a change (network lag, slow typing).
 SIGN_IN_CODE_SECONDS = env_int("SIGN_IN_CODE_SECONDS", 15)
 SIGN_IN_GRACE_SECONDS = env_int("SIGN_IN_GRACE_SECONDS", 5)
+# Wrong sign-in codes allowed per trainee, and from one network address (all trainees), in
+# one session; then self sign-in to that session is locked for them until its window closes.
+SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20)
 
 # The paper builder posts two fields per question (up to 500 questions).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -4,7 +4,7 @@ training's attendance and its policy."""
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attendance import codes, selectors, services
+from attendance.devices import DEVICE_COOKIE, DEVICE_HEADER
 from attendance.models import ProxyCheck, Status
 from core.errors import NotFound
 from core.http import client_ip
@@ -19,8 +20,6 @@ from core.roles import Role, has_role
 from courses.models import Training
 from courses.selectors.trainings import training_get_for_user, user_teaches_training
 from people.models import Employee
-
-DEVICE_COOKIE = "device_id"
 
 
 def _runner_session(request, session_id: int):
@@ -107,27 +106,97 @@ class RecordSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
+class SignInRefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(
+        choices=[
+            "invalid_code",
+            "code_expired",
+            "other_session_code",
+            "sign_in_not_open",
+            "network_not_allowed",
+            "proxy_suspected",
+            "sign_in_locked",
+        ]
+    )
+
+
+class SignInFieldErrorsSerializer(serializers.Serializer):
+    """A body that does not validate: the field's messages."""
+
+    code = serializers.ListField(child=serializers.CharField(), required=False)
+    token = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def _presented_device(request) -> str:
+    """The device id the client presents: an app's ``X-Device-Id`` header, or the sign-in
+    page's cookie when a browser calls the API; "" for neither (the service then identifies
+    the client by address and user agent, see ``attendance.devices``)."""
+    return (request.headers.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE) or "")[:100]
+
+
+def _refusal_response(refusal: services.SignInRefused) -> Response:
+    response = Response(
+        SignInRefusalSerializer({"detail": refusal.message, "code": refusal.code}).data,
+        status=refusal.status_code,
+    )
+    if isinstance(refusal, services.SignInLocked) and refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 class SignInView(APIView):
     """A trainee signs in with the code on the screen (``code``) or a scanned QR token
     (``token``): 201 with the new record, 200 with the first record when already signed in.
-    400 for a bad code, 409 when sign-in is not open, 403 from a refused network or device,
-    404 for a session of a training the caller is not in."""
+    A refusal is ``{"detail", "code"}``: 400 for a wrong or expired code, 409 when sign-in
+    is not open, 403 from a refused network or device (``proxy_suspected``), 429
+    (``sign_in_locked``, with ``Retry-After``) once the caller or their address is locked
+    out after too many wrong codes; 404 for a session of a training the caller is not in.
+    An app names its device in the ``X-Device-Id`` header (1 to 64 of ``A-Z a-z 0-9 _ -``,
+    kept per installation); without one, the address and user agent stand for the device."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=SignInSerializer, responses=RecordSerializer)
+    @extend_schema(
+        request=SignInSerializer,
+        parameters=[
+            OpenApiParameter(
+                DEVICE_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="The calling device's own id (1 to 64 of A-Z a-z 0-9 _ -).",
+            )
+        ],
+        responses={
+            200: RecordSerializer,
+            201: RecordSerializer,
+            400: PolymorphicProxySerializer(
+                component_name="SignInBadRequest",
+                serializers=[SignInRefusalSerializer, SignInFieldErrorsSerializer],
+                resource_type_field_name=None,
+            ),
+            403: SignInRefusalSerializer,
+            409: SignInRefusalSerializer,
+            429: SignInRefusalSerializer,
+        },
+    )
     def post(self, request, session_id: int):
         session = selectors.session_get_for_trainee(user=request.user, session_id=session_id)
         body = SignInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = services.sign_in(
-            session=session,
-            employee=request.user.employee,
-            code=body.validated_data.get("code"),
-            token=body.validated_data.get("token"),
-            client_ip=client_ip(request),
-            device=request.COOKIES.get(DEVICE_COOKIE, "")[:64],
-        )
+        try:
+            result = services.sign_in(
+                session=session,
+                employee=request.user.employee,
+                code=body.validated_data.get("code"),
+                token=body.validated_data.get("token"),
+                client_ip=client_ip(request),
+                device=_presented_device(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except services.SignInRefused as refusal:
+            return _refusal_response(refusal)
         return Response(
             RecordSerializer(result.record).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,

@@ -6,13 +6,13 @@ self sign-in, the live board), the projector (code, QR code, countdown and board
 roll-call sheet. They update over the session's websocket (``attendance.consumers``).
 
 For trainees: signing in by scanning the QR code, which works for a visitor not yet signed in
-to the site (the scan is verified and remembered, honoured after the login for five minutes),
-and by typing the six-digit code when the camera fails.
+to the site (the scan is remembered and honoured after the login for five minutes; before the
+login the page shows nothing about the session), and by typing the six-digit code when the
+camera fails. What counts as the same device, wrong-code limits and locks are the
+attendance service's rules, the same as through the API.
 """
 
 import datetime
-import re
-import secrets
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -30,8 +30,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attendance import codes
 from attendance import services as attendance_services
+from attendance.devices import DEVICE_COOKIE, device_id_is_issued, device_id_new
 from attendance.models import ATTENDED, AttendanceRecord, Method, SignInWindow, Status
 from attendance.qr import projector_code
 from attendance.selectors import (
@@ -60,11 +60,11 @@ TEMPLATES = "frontend/attendance/live/"
 # A scan remembered across the login in between: {session_id, token, scanned_at}.
 SIGN_IN_CLAIM = "attendance_sign_in_claim"
 CLAIM_MAX_AGE = datetime.timedelta(minutes=5)
+# Longer than any QR token the projector shows; a longer one is not remembered.
+CLAIM_TOKEN_MAX_LENGTH = 100
 
-# A long-lived random id of the trainee's browser, for the proxy sign-in check.
-DEVICE_COOKIE = "device_id"
+# A long-lived random id of the trainee's browser (``DEVICE_COOKIE``), for the proxy rule.
 DEVICE_COOKIE_MAX_AGE = 5 * 365 * 24 * 60 * 60
-_DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 # Shared by the runner's pages ------------------------------------------------------------------
@@ -99,6 +99,14 @@ def _labels() -> dict:
             "refused": _("This page may no longer show the session. Reload it."),
             "not-recorded": _("Not recorded yet"),
             "proxy": _("%(employee)s was refused: this device had just signed in %(first)s."),
+            "locked-trainee": _(
+                "%(employee)s (%(employee_no)s) is locked out after %(failures)s wrong codes: "
+                "a suspected proxy."
+            ),
+            "locked-address": _(
+                "Network address %(address)s is locked out after %(failures)s wrong codes "
+                "(last tried for %(employee)s): a suspected proxy."
+            ),
             "next-code": _("Next code in %(seconds)s s"),
             "waiting": _("Waiting for the next code…"),
             "no-window": _("Self sign-in has not been opened for this session."),
@@ -315,9 +323,9 @@ def session_roll_call_remaining_absent(request, pk: int):
 def _device(request) -> tuple[str, bool]:
     """This browser's device id, and whether it is new (to be set as a cookie)."""
     value = request.COOKIES.get(DEVICE_COOKIE, "")
-    if _DEVICE_ID.fullmatch(value):
+    if device_id_is_issued(value):
         return value, False
-    return secrets.token_urlsafe(24), True
+    return device_id_new(), True
 
 
 def _remember_device(request, response, device: str, new: bool):
@@ -397,6 +405,7 @@ def session_sign_in(request, session_id: int | None = None):
                 code=form.cleaned_data["code"],
                 client_ip=client_ip(request),
                 device=device,
+                user_agent=request.headers.get("User-Agent", ""),
             )
         except (ValidationError, ServiceError) as error:
             add_service_error(form, error)
@@ -410,21 +419,6 @@ def session_sign_in(request, session_id: int | None = None):
         context["no_session_open"] = not form.fields["session"].queryset.exists()
     response = render(request, TEMPLATES + "sign_in.html", context)
     return _remember_device(request, response, device, new_device)
-
-
-def _scan_refusal(window: SignInWindow | None, token: str, now) -> str | None:
-    """Why a scanned QR code cannot be used, checked at the moment of the scan (before a
-    login that may take a while); the service checks everything again afterwards."""
-    if window is None or now < window.opens_at:
-        return _("Sign-in for this session has not opened yet.")
-    if now > window.closes_at:
-        return _("Sign-in for this session has closed.")
-    state = codes.check_qr_token(window, token, now).state
-    if state == codes.CodeState.EXPIRED:
-        return _("This code has expired. Use the code now on the screen.")
-    if state == codes.CodeState.INVALID:
-        return _("This code is not valid for this session.")
-    return None
 
 
 def _claimed_scan_time(request, session: Session, token: str, now) -> datetime.datetime:
@@ -444,24 +438,20 @@ def _claimed_scan_time(request, session: Session, token: str, now) -> datetime.d
 @require_GET
 @never_cache
 def session_sign_in_qr(request, session_id: int, token: str):
-    """The QR code's target. A visitor not signed in to the site: the code is checked now and
-    the scan remembered in their session (which survives the login), then the login page,
-    which sends them back here. Signed in: the sign-in is made, as of the remembered scan when
-    there is one, and the trainee sees the result."""
-    session = get_object_or_404(Session.objects.select_related("training"), pk=session_id)
+    """The QR code's target. A visitor not signed in to the site is asked to log in first,
+    and the page tells them nothing about the session (not even whether it exists): the scan
+    is remembered in their session (which survives the login) and the login page sends them
+    back here. Signed in: the sign-in is made, as of the remembered scan when there is one,
+    and the trainee sees the result; the service checks the code as of that moment."""
     now = timezone.now()
     device, new_device = _device(request)
     if not request.user.is_authenticated:
-        refusal = _scan_refusal(window_for(session), token, now)
-        if refusal is not None:
-            context = {**_sign_in_context(session, None), "refusal": refusal, "scanned": True}
-            response = render(request, TEMPLATES + "sign_in.html", context)
-            return _remember_device(request, response, device, new_device)
-        request.session[SIGN_IN_CLAIM] = {
-            "session_id": session.pk,
-            "token": token,
-            "scanned_at": now.isoformat(),
-        }
+        if len(token) <= CLAIM_TOKEN_MAX_LENGTH:
+            request.session[SIGN_IN_CLAIM] = {
+                "session_id": session_id,
+                "token": token,
+                "scanned_at": now.isoformat(),
+            }
         messages.info(
             request,
             _(
@@ -472,6 +462,9 @@ def session_sign_in_qr(request, session_id: int, token: str):
         response = redirect_to_login(request.get_full_path())
         return _remember_device(request, response, device, new_device)
 
+    session = Session.objects.select_related("training").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
     employee = employee_for_user(request.user)
     if employee is None:
         raise Http404
@@ -483,6 +476,7 @@ def session_sign_in_qr(request, session_id: int, token: str):
             token=token,
             client_ip=client_ip(request),
             device=device,
+            user_agent=request.headers.get("User-Agent", ""),
             at=at,
         )
     except (ValidationError, ServiceError) as error:

@@ -1,7 +1,8 @@
 // Live attendance pages: a session's hub, roll-call sheet and projector listen on the session's
 // websocket. The server sends the whole board on connect ("attendance.board"), then each change
 // ("attendance.changed"), edits of the sign-in window ("window.changed"), refused proxy
-// sign-ins ("proxy.refused") and, to the projector only, the current code at every rotation
+// sign-ins ("proxy.refused"), trainees or addresses locked out after too many wrong codes
+// ("sign_in.locked") and, to the projector only, the current code at every rotation
 // ("code"). The server decides everything; this script only draws it. Its texts come from the
 // page (a JSON script element), already in the reader's language; times are shown in the
 // server's time zone.
@@ -94,6 +95,9 @@
     each('[data-empty="' + name + '"]', function (node) {
       node.hidden = items.length > 0;
     });
+    each('[data-panel="' + name + '"]', function (node) {
+      node.hidden = items.length === 0;
+    });
   }
 
   function boardCounts() {
@@ -171,6 +175,22 @@
     );
   }
 
+  function lockItem(lock) {
+    var template = lock.scope === "trainee" ? text("locked-trainee") : text("locked-address");
+    var item = listItem(
+      null,
+      fill(template, {
+        employee: lock.employee,
+        employee_no: lock.employee_no,
+        address: lock.client_ip,
+        failures: lock.failures,
+      }),
+      clock(lock.at)
+    );
+    item.className = "att-lock";
+    return item;
+  }
+
   function onBoard(data) {
     rows = {};
     order = [];
@@ -182,6 +202,9 @@
     drawBoard();
     if (data.proxy_attempts) {
       drawList("proxy", data.proxy_attempts.map(proxyItem));
+    }
+    if (data.sign_in_locks) {
+      drawList("locks", data.sign_in_locks.map(lockItem));
     }
   }
 
@@ -241,6 +264,19 @@
     });
     each('[data-empty="proxy"]', function (node) {
       node.hidden = true;
+    });
+  }
+
+  function onSignInLocked(data) {
+    var item = lockItem(data);
+    each('[data-list="locks"]', function (list) {
+      list.insertBefore(item.cloneNode(true), list.firstChild);
+    });
+    each('[data-empty="locks"]', function (node) {
+      node.hidden = true;
+    });
+    each('[data-panel="locks"]', function (node) {
+      node.hidden = false;
     });
   }
 
@@ -356,6 +392,7 @@
     "attendance.board": onBoard,
     "attendance.changed": onChanged,
     "proxy.refused": onProxyRefused,
+    "sign_in.locked": onSignInLocked,
     "window.changed": onWindowChanged,
     code: onCode,
   };
