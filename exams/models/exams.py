@@ -86,7 +86,14 @@ class Exam(models.Model):
         _("pass score"), max_digits=7, decimal_places=2, default=Decimal("60")
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
-    shuffle_options = models.BooleanField(_("shuffle options"), default=False)
+    shuffle_options = models.BooleanField(
+        _("shuffle options"),
+        default=True,
+        help_text=_(
+            "Each candidate sees the options in another order. Off: in the order written, "
+            "which often puts the right answer first."
+        ),
+    )
     multiple_scoring = models.CharField(
         _("multiple-choice scoring"),
         max_length=16,
@@ -110,7 +117,11 @@ class Exam(models.Model):
     review_visible = models.BooleanField(
         _("trainees may review questions, key and explanations"),
         default=True,
-        help_text=_("Once results are visible."),
+        help_text=_(
+            "Once results are visible, and only when no one can still sit on the same paper: "
+            "after the exam closes, or once every candidate has used their attempts. The "
+            "score alone may show earlier."
+        ),
     )
     anonymous_grading = models.BooleanField(_("grade open answers anonymously"), default=True)
     reward_top_n = models.PositiveSmallIntegerField(_("reward the top N scorers"), default=7)

@@ -6,9 +6,11 @@ for another trainee's attempt, gets ``NotFound`` exactly as if it did not exist.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,6 +234,65 @@ def results_visible(attempt: Attempt, *, now=None) -> bool:
     return False
 
 
+def _latest_close(exam: Exam):
+    """The last moment anyone may start an attempt: the close time, or a later one given to
+    someone by an override; an exam closed early closes then for everyone."""
+    closes = max(
+        [
+            exam.closes_at,
+            *ExamOverride.objects.filter(exam=exam, closes_at__isnull=False).values_list(
+                "closes_at", flat=True
+            ),
+        ]
+    )
+    if exam.closed_early_at and exam.closed_early_at < closes:
+        closes = exam.closed_early_at
+    return closes
+
+
+def exam_sittings_over(exam: Exam, *, now=None) -> bool:
+    """Whether no one can still start or continue an attempt of ``exam``: no attempt in
+    progress (within its deadline and the grace for late saves), and either the exam has
+    closed for everyone (overrides included) or every candidate has used all their
+    attempts. Candidates kept out for now (attendance below the minimum) still count as able
+    to start: their attendance may be corrected."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.EXAM_SAVE_GRACE_SECONDS)
+    running = Attempt.objects.filter(
+        exam=exam, status=AttemptStatus.IN_PROGRESS, deadline__gt=now - grace
+    )
+    if running.exists():
+        return False
+    if now >= _latest_close(exam):
+        return True
+    used = dict(
+        Attempt.objects.filter(exam=exam)
+        .values("employee")
+        .annotate(count=Count("pk"))
+        .values_list("employee", "count")
+    )
+    extra = dict(
+        ExamOverride.objects.filter(exam=exam).values_list("employee_id", "extra_attempts")
+    )
+    candidates = exam_candidates(exam).values_list("pk", flat=True)
+    return all(used.get(pk, 0) >= exam.max_attempts + extra.get(pk, 0) for pk in candidates)
+
+
+def paper_sittings_over(*, paper_id: int | None, now=None) -> bool:
+    """Whether no one can still start or continue an attempt on the paper, in any exam that
+    sets it (a resit next week on the same paper counts too)."""
+    if paper_id is None:
+        return True
+    exams = Exam.objects.filter(paper_id=paper_id, kind=ExamKind.THEORY)
+    return all(exam_sittings_over(exam, now=now) for exam in exams)
+
+
 def review_visible(attempt: Attempt, *, now=None) -> bool:
-    """Whether the candidate may see each question with the key and explanation."""
-    return attempt.exam.review_visible and results_visible(attempt, now=now)
+    """Whether the candidate may see each question with the key and explanation: the exam
+    allows review, the result is visible, and no one can still start or continue an attempt
+    on the same paper (after the close, or once every candidate has used their attempts), so
+    an early finisher cannot hand the key to those still sitting, nor use it in a second
+    attempt of their own. The score alone may show earlier (``results_visible``)."""
+    if not (attempt.exam.review_visible and results_visible(attempt, now=now)):
+        return False
+    return paper_sittings_over(paper_id=attempt.exam.paper_id, now=now)

@@ -40,7 +40,9 @@ class ExamSpec:
     attempt_counts: str = AttemptCounts.HIGHEST
     pass_score: Decimal = Decimal("60")
     shuffle_questions: bool = False
-    shuffle_options: bool = False
+    # On unless the author says otherwise: banks (and imports) usually list the right option
+    # first, so the written order would tell the key.
+    shuffle_options: bool = True
     multiple_scoring: str = MultipleScoring.ALL_OR_NOTHING
     min_attendance_rate: Decimal | None = None
     results_visible: str = ResultsVisible.IMMEDIATELY

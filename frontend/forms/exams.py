@@ -182,7 +182,15 @@ class ExamForm(forms.Form):
         label=_("Pass score"), max_digits=7, decimal_places=2, initial=Decimal("60")
     )
     shuffle_questions = forms.BooleanField(label=_("Shuffle questions"), required=False)
-    shuffle_options = forms.BooleanField(label=_("Shuffle options"), required=False)
+    shuffle_options = forms.BooleanField(
+        label=_("Shuffle options"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Each candidate sees the options in another order. Off: in the order written, "
+            "which often puts the right answer first."
+        ),
+    )
     multiple_scoring = forms.ChoiceField(
         label=_("Multiple-choice scoring"),
         choices=MultipleScoring.choices,
@@ -204,7 +212,11 @@ class ExamForm(forms.Form):
         label=_("Trainees may review questions, key and explanations"),
         required=False,
         initial=True,
-        help_text=_("Once results are visible."),
+        help_text=_(
+            "Once results are visible, and only when no one can still sit on the same paper: "
+            "after the exam closes, or once every candidate has used their attempts, so an "
+            "early finisher cannot pass the key on. The score alone may show earlier."
+        ),
     )
     anonymous_grading = forms.BooleanField(
         label=_("Grade open answers anonymously"), required=False, initial=True

@@ -591,9 +591,15 @@ def attempt_result(request, pk: int):
         return redirect("attempt_take", pk=attempt.pk)
     shown = results_visible(attempt, now=now)
     rows = _attempt_rows(attempt)
-    review = (
-        [_review_question(attempt, aq) for aq in rows] if review_visible(attempt, now=now) else []
-    )
+    reviewable = review_visible(attempt, now=now)
+    review = [_review_question(attempt, aq) for aq in rows] if reviewable else []
+    review_pending = ""
+    if shown and attempt.exam.review_visible and not reviewable:
+        review_pending = _(
+            "The questions with the right answers and explanations are shown once no one can "
+            "still sit this exam: after it closes (%(time)s), or once every candidate has "
+            "handed in."
+        ) % {"time": timezone.localtime(attempt.exam.effective_close).strftime("%Y-%m-%d %H:%M")}
     return render(
         request,
         "frontend/exams/take/result.html",
@@ -609,6 +615,7 @@ def attempt_result(request, pk: int):
             "max_score": number_text(attempt.max_score),
             "time_taken": duration_text(attempt.duration_seconds) if shown else "",
             "review": review,
+            "review_pending": review_pending,
             "answered_count": sum(aq.answer.is_answered for aq in rows),
             "question_count": len(rows),
         },

@@ -400,12 +400,14 @@ def test_score_is_shown_immediately_or_after_close(trainee, training):
     from exams.services.papers import ItemSpec, paper_create
     from tests.exams.factories import make_questions
 
-    paper = paper_create(
-        actor=None, title="Objective", items=[ItemSpec(q, Decimal(5)) for q in make_questions(2)]
-    )
+    def paper():
+        items = [ItemSpec(q, Decimal(5)) for q in make_questions(2)]
+        return paper_create(actor=None, title="Objective", items=items)
+
     client = token_client(trainee.user)
-    now_exam = make_exam(training=training, paper=paper)
-    later_exam = make_exam(training=training, paper=paper, results_visible="after_close")
+    # Two papers: while an exam on the same paper can still be sat, no review shows the key.
+    now_exam = make_exam(training=training, paper=paper())
+    later_exam = make_exam(training=training, paper=paper(), results_visible="after_close")
     for exam, visible in ((now_exam, True), (later_exam, False)):
         data = start(client, exam)
         body = client.post(f"/api/v1/attempts/{data['id']}/submit/").json()
@@ -414,7 +416,8 @@ def test_score_is_shown_immediately_or_after_close(trainee, training):
         assert (body["passed"] is not None) is visible
         detail = client.get(f"/api/v1/attempts/{data['id']}/").json()
         assert (detail["score"] is not None) is visible
-        # Review follows the results (review_visible is on by default).
+        # Review follows the results (review_visible is on by default; the only candidate
+        # has used their one attempt, so no one can still sit).
         assert all("correct" in o for q in detail["questions"] for o in q["options"]) is visible
         assert all("explanation" in q for q in detail["questions"]) is visible
 
