@@ -10,6 +10,9 @@ no more than the limit of answers per window.
 Counting is atomic: ``cache.add`` creates the counter only if it is missing, and
 ``cache.incr`` is one server-side operation (INCR on Redis, a locked update in the
 local-memory cache), so concurrent requests in any number of workers never lose a count.
+
+While Redis is unreachable the cache answers from each worker's own memory (``core.cache``):
+the limit then holds per worker, never lifted and never refusing everyone.
 """
 
 import hashlib

@@ -125,18 +125,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: REDIS_URL, e.g. redis://127.0.0.1:6379/0. Unset: in-process channel layer and cache,
 # which is right for one process only.
 REDIS_URL = env("REDIS_URL")
+# Both are conveniences: while Redis is unreachable live events are dropped and the cache is
+# per process (core.live, core.cache), and calls skip Redis for REDIS_RETRY_SECONDS after a
+# failure rather than each waiting for it. A connection that cannot be made in this time
+# counts as a failure (no socket timeout on the channel layer: its receive blocks 5 s).
+REDIS_RETRY_SECONDS = 5
+REDIS_CONNECT_TIMEOUT_SECONDS = 2
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", "safety")},
+            "CONFIG": {
+                "hosts": [
+                    {"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS}
+                ],
+                "prefix": env("CHANNELS_PREFIX", "safety"),
+            },
         }
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCacheWithFallback",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "safety"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+            },
         }
     }
 else:

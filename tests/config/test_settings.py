@@ -92,8 +92,9 @@ def test_redis_url_selects_channels_redis_and_the_redis_cache():
     chosen = json.loads(result.stdout)
     assert chosen == {
         "channel_layer": "channels_redis.core.RedisChannelLayer",
-        "channel_hosts": [url],
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "channel_hosts": [{"address": url, "socket_connect_timeout": 2}],
+        # Django's Redis cache that falls back to a per-process cache while Redis is down.
+        "cache": "core.cache.RedisCacheWithFallback",
         "cache_location": url,
     }
 
