@@ -27,10 +27,12 @@ def _number(value: float) -> str:
 
 
 def _svg(width: int, height: int, label: str, body: list[str]) -> str:
+    # Presentation attributes and a class, no style attribute: the Content-Security-Policy
+    # refuses inline styles. Drawn at its own size, the "chart" class shrinks it to the page.
     title = escape(label)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" role="img" aria-label="{title}" '
+        f'width="{width}" height="{height}" class="chart" role="img" aria-label="{title}" '
         f'font-family="sans-serif" font-size="11">'
         f"<title>{title}</title>" + "".join(body) + "</svg>"
     )

@@ -27,7 +27,7 @@ def test_tree_is_indented_and_counts_employees(officer_client, tree):
     assert rows["Works/Ironmaking/Blast furnace"].employee_count == 2
     assert rows["Works"].employee_count == 0
     text = response.content.decode()
-    assert 'style="--depth: 2" title="Works/Ironmaking/Blast furnace">Blast furnace<' in text
+    assert 'data-depth="2" title="Works/Ironmaking/Blast furnace">Blast furnace<' in text
     assert f"{reverse('department_create')}?parent={tree['works'].pk}" in text
 
 

@@ -385,7 +385,7 @@ def test_results_page_one_of_27_returned():
     assert "More case studies from the shipyard" in text
     assert "26 trainees have not answered yet" in text
     assert reverse("questionnaire_results_xlsx", args=[questionnaire.pk]) in text
-    assert 'style="width: 100.0%"' in text  # the bar of rating 4
+    assert '<rect width="100.0" height="1"/>' in text  # the bar of rating 4
 
 
 def test_anonymous_results_name_nobody(officer_client, setup, trainee):
