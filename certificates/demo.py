@@ -507,6 +507,7 @@ def _after_issue(officer, certificate: Certificate, today: datetime.date) -> Non
         certificate_revoke(
             actor=officer,
             certificate=certificate,
+            reason_category="violation",
             reason=(
                 f"Serious violation on {occurred.isoformat()}: hot work without a permit "
                 "caused a fire on the work barge (safety committee decision)."

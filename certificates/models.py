@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Course
 from exams.models import Exam
@@ -77,6 +78,18 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class StatusReasonCategory(models.TextChoices):
+    """Why a certificate is suspended or revoked, in words fit for anyone: the public verify
+    page and API show only this; the officer's own words (``status_reason``) stay with staff."""
+
+    REVIEW_OVERDUE = "review_overdue", _("Periodic review overdue")
+    VIOLATION = "violation", _("Safety violation")
+    FAILED_REVIEW = "failed_review", _("Review not passed")
+    HOLDER_REQUEST = "holder_request", _("At the holder's request")
+    ISSUED_IN_ERROR = "issued_in_error", _("Issued in error")
+    OTHER = "other", pgettext_lazy("reason", "Other")
+
+
 class Certificate(models.Model):
     """One certificate held by one person. ``status`` is kept current by the services (daily
     command and on every read): review due from 60 days before the review, suspended when the
@@ -112,6 +125,9 @@ class Certificate(models.Model):
     )
     suspended_by_decision = models.BooleanField(_("suspended by decision"), default=False)
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status_reason_category = models.CharField(
+        _("reason category"), max_length=20, choices=StatusReasonCategory.choices, blank=True
+    )
     theory_exam = models.ForeignKey(
         Exam,
         verbose_name=_("theory exam"),

@@ -9,7 +9,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.models import Certificate, CertificateStatus, CertificateType
+from certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CertificateType,
+    StatusReasonCategory,
+)
 from certificates.services import REVIEW_DUE_DAYS, certificate_refresh_status
 from certificates.signing import signature_holds
 from core.errors import NotFound
@@ -123,7 +128,8 @@ class PublicView:
     valid: bool
     status: str
     status_label: str
-    reason: str
+    reason: str  # the translated category, never the officer's words
+    reason_category: str
     holder: str
     national_id: str
     number: str
@@ -145,6 +151,7 @@ class PublicView:
             "status": self.status,
             "status_label": self.status_label,
             "reason": self.reason,
+            "reason_category": self.reason_category,
             "holder": self.holder,
             "national_id": self.national_id,
             "number": self.number,
@@ -161,18 +168,35 @@ class PublicView:
         }
 
 
+def public_reason_category(certificate: Certificate) -> str:
+    """The category of why a suspended or revoked certificate is so ("" otherwise): what
+    the public may know. One stored without a category (before categories existed) counts as
+    an overdue review when the suspension was automatic, else as "other"."""
+    if certificate.status not in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED):
+        return ""
+    if certificate.status_reason_category in StatusReasonCategory.values:
+        return certificate.status_reason_category
+    if certificate.status == CertificateStatus.SUSPENDED and not (
+        certificate.suspended_by_decision
+    ):
+        return StatusReasonCategory.REVIEW_OVERDUE
+    return StatusReasonCategory.OTHER
+
+
 def public_view(certificate: Certificate, *, photo_url: str = "") -> PublicView:
     """The verify page's content. ``valid`` is true for valid and review-due certificates
-    whose signature holds. The reason is shown for suspended and revoked certificates."""
+    whose signature holds. A suspended or revoked certificate shows the category of its
+    reason, translated; the officer's own words (which may name people or incidents) are
+    for staff pages only."""
     status = certificate.status
     holds = signature_holds(certificate)
+    category = public_reason_category(certificate)
     return PublicView(
         valid=holds and status in (CertificateStatus.VALID, CertificateStatus.REVIEW_DUE),
         status=status,
         status_label=str(CertificateStatus(status).label),
-        reason=certificate.status_reason
-        if status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
-        else "",
+        reason=str(StatusReasonCategory(category).label) if category else "",
+        reason_category=category,
         holder=mask_name(certificate.holder_name),
         national_id=mask_national_id(certificate.holder.national_id),
         number=certificate.number,

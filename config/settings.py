@@ -171,9 +171,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed sign-ins allowed per client address and user name within the window, on the login
-# page; the API token endpoint is throttled by DRF with the "auth" rate below.
+# page and the API token endpoint (which DRF also throttles with the "auth" rate below).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Failed sign-ins allowed per client address, for any user names, within the same window, on
+# the login page and the token endpoint (password spraying). Offices behind one NAT address
+# share it: high enough for a classroom's typos, far below what spraying needs.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -192,8 +196,9 @@ WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes anonymous calls 401, not 403.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's two, plus the forced password change (403 until it is done, on every view).
+        "people.api.authentication.PasswordChangeAwareTokenAuthentication",
+        "people.api.authentication.PasswordChangeAwareSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
@@ -219,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "ExamKindEnum": "exams.models.exams.ExamKind",
         "QuestionnaireQuestionKindEnum": "courses.models.questionnaires.QuestionKind",
         "CertificateStatusEnum": "certificates.models.CertificateStatus",
+        "StatusReasonCategoryEnum": "certificates.models.StatusReasonCategory",
     },
 }
 

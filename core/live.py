@@ -123,6 +123,13 @@ class LiveGroupConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
+        # A password set by someone else must be changed first, as on the pages and the API
+        # (people.password_change); read through the relation, so core imports no app.
+        if await user.__class__._default_manager.filter(
+            pk=user.pk, employee__must_change_password=True
+        ).aexists():
+            await self.close(code=4403)
+            return
         groups = await self.get_groups()
         if groups is None:
             await self.close(code=4403)

@@ -19,6 +19,7 @@ from people.identity import (
     phone_is_valid,
 )
 from people.models import Employee
+from people.names import is_invisible_only, normalize_name
 from people.selectors import employee_role_names
 
 MAX_ROWS = 50_000
@@ -150,8 +151,10 @@ def roster_parse(data: bytes) -> RosterParse:
     Checks, per row: employee number present, at most 32 characters and not repeated in the
     file; name present; department path present; phone a phone number; every role known; a
     national ID 18 characters with a valid birth date and check digit; an initial password of
-    at least six characters for an employee not yet known. Whole-file problems (not xlsx, no
-    header, a required column missing, no data rows) are errors without a row.
+    at least six characters for an employee not yet known. Names and department names are
+    cleaned as ``people.names.normalize_name`` says, and one that shows nothing is refused.
+    Whole-file problems (not xlsx, no header, a required column missing, no data rows) are
+    errors without a row.
     """
     result = RosterParse()
     try:
@@ -243,15 +246,30 @@ def roster_parse(data: bytes) -> RosterParse:
             )
         else:
             first_seen[employee_no] = number
-        name = cells["name"]
-        if not name:
+        name = normalize_name(cells["name"])
+        if not name and is_invisible_only(cells["name"]):
+            error("name", _("The name has no visible characters."))
+        elif not name:
             error("name", _("The name is empty."))
         elif len(name) > 100:
             error("name", _("The name has more than 100 characters."))
         department = cells["department"]
-        parts = [part.strip() for part in department.split("/")]
+        parts = [normalize_name(part) for part in department.split("/")]
         if not department:
             error("department", _("The department is empty."))
+        elif all(is_invisible_only(part) or not part.strip() for part in department.split("/")):
+            error("department", _("The department has no visible characters."))
+        elif any(is_invisible_only(part) for part in department.split("/")):
+            invisible = next(
+                number
+                for number, part in enumerate(department.split("/"), start=1)
+                if is_invisible_only(part)
+            )
+            error(
+                "department",
+                _("Part %(part)d of the department path has no visible characters.")
+                % {"part": invisible},
+            )
         elif any(not part for part in parts):
             error("department", _("The department path “%s” has an empty part.") % department)
         elif any(len(part) > 100 for part in parts):

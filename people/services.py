@@ -4,12 +4,13 @@ one transaction and records itself in the audit log."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from core.audit import AuditChange, audit_record, audit_record_many, diff
 from core.roles import Role
@@ -22,6 +23,8 @@ from people.identity import (
     phone_is_valid,
 )
 from people.models import PATH_SEPARATOR, Department, Employee
+from people.names import is_invisible_only, normalize_name
+from people.roster import COLUMNS as ROSTER_COLUMNS
 from people.roster import RosterError, roster_parse
 
 User = get_user_model()
@@ -33,8 +36,12 @@ MIN_INITIAL_PASSWORD_LENGTH = 6
 
 
 def _clean_department_name(name: str) -> str:
-    name = (name or "").strip()
+    raw, name = name, normalize_name(name)
     if not name:
+        if is_invisible_only(raw):
+            raise ValidationError(
+                {"name": [_("The department name has no visible characters: type a real name.")]}
+            )
         raise ValidationError({"name": [_("A department needs a name.")]})
     if PATH_SEPARATOR in name:
         raise ValidationError(
@@ -130,8 +137,10 @@ def department_delete(*, actor, department: Department) -> None:
 
 
 def department_path_parts(path: str) -> list[str]:
-    """Split ``Works / Ironmaking/Blast furnace`` into clean names; empty parts are dropped."""
-    return [part.strip() for part in (path or "").split(PATH_SEPARATOR) if part.strip()]
+    """Split ``Works / Ironmaking/Blast furnace`` into clean names (see
+    ``people.names.normalize_name``); empty and invisible parts are dropped."""
+    parts = (normalize_name(part) for part in (path or "").split(PATH_SEPARATOR))
+    return [part for part in parts if part]
 
 
 @transaction.atomic
@@ -170,14 +179,16 @@ def _employee_fields_clean(
 ) -> dict:
     errors: dict[str, list[str]] = {}
     employee_no = (employee_no or "").strip()
-    name = (name or "").strip()
+    raw_name, name = name, normalize_name(name)
     phone = normalize_phone(phone or "")
     national_id = normalize_national_id(national_id or "")
     if not employee_no:
         errors["employee_no"] = [_("An employee number is required.")]
     elif len(employee_no) > 32:
         errors["employee_no"] = [_("An employee number has at most 32 characters.")]
-    if not name:
+    if not name and is_invisible_only(raw_name):
+        errors["name"] = [_("The name has no visible characters: type the person's real name.")]
+    elif not name:
         errors["name"] = [_("A name is required.")]
     elif len(name) > 100:
         errors["name"] = [_("A name has at most 100 characters.")]
@@ -273,6 +284,71 @@ def employee_create(
     return employee
 
 
+def _lock_management_roles() -> None:
+    # Changes that could remove the last safety officer or admin take this one lock, so two
+    # officers deactivating each other at the same moment cannot both see the other still
+    # active and leave nobody (SQLite serialises writers anyway).
+    # FOR NO KEY UPDATE: adding someone to a group (a key share on its row) is not held up.
+    locked = Group.objects.select_for_update(no_key=True).filter(name=Role.SAFETY_OFFICER)
+    list(locked.values_list("pk"))
+
+
+def _others_active(*, exclude_user_ids: Iterable[int], **filters) -> bool:
+    return User.objects.filter(is_active=True, **filters).exclude(pk__in=exclude_user_ids).exists()
+
+
+def _ensure_people_stay_managed(
+    *, actor, employee: Employee, roles_before: list[str], active: bool, roles: list[str]
+) -> None:
+    """Refuse a change that would lock the company out of its own system: deactivating one's
+    own account, or taking away the last active safety officer or admin (superuser)."""
+    user = employee.user
+    if not user.is_active:
+        return
+    deactivating = not active
+    if deactivating and actor is not None and actor.pk == user.pk:
+        raise ValidationError(
+            {
+                "active": [
+                    _(
+                        "You cannot deactivate your own account. Ask another safety officer "
+                        "or an administrator to do it."
+                    )
+                ]
+            }
+        )
+    losing_officer = Role.SAFETY_OFFICER in roles_before and (
+        deactivating or Role.SAFETY_OFFICER not in roles
+    )
+    losing_admin = user.is_superuser and deactivating
+    if not (losing_officer or losing_admin):
+        return
+    _lock_management_roles()
+    if losing_officer and not _others_active(
+        exclude_user_ids=[user.pk], groups__name=Role.SAFETY_OFFICER
+    ):
+        raise ValidationError(
+            {
+                "active" if deactivating else "roles": [
+                    _(
+                        "%(employee)s is the only active safety officer. Give another active "
+                        "employee the safety officer role first."
+                    )
+                    % {"employee": employee.name}
+                ]
+            }
+        )
+    if losing_admin and not _others_active(exclude_user_ids=[user.pk], is_superuser=True):
+        raise ValidationError(
+            {
+                "active": [
+                    _("%(employee)s is the only active administrator and cannot be deactivated.")
+                    % {"employee": employee.name}
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def employee_update(
     *,
@@ -288,9 +364,13 @@ def employee_update(
     roles: Iterable[str] | None = None,
 ) -> Employee:
     """Change an employee's record; arguments left as None stay as they are. Role changes
-    and the active flag are audited with the rest. Refuses what ``employee_create`` refuses."""
+    and the active flag are audited with the rest. Refuses what ``employee_create`` refuses,
+    deactivating the actor's own account, and removing the last active safety officer (by
+    deactivating or by taking the role away) or the last active administrator."""
     employee = (
-        Employee.objects.select_for_update()
+        # Only the employee's row: locking the user's row too would make two officers
+        # deactivating each other deadlock (each audit row's actor is the other's user).
+        Employee.objects.select_for_update(of=("self",))
         .select_related("user", "department")
         .get(pk=employee.pk)
     )
@@ -309,6 +389,14 @@ def employee_update(
         raise ValidationError(
             {"employee_no": [_("Employee number %s is taken.") % fields["employee_no"]]}
         )
+    new_roles = before["roles"] if roles is None else roles_clean(roles)
+    _ensure_people_stay_managed(
+        actor=actor,
+        employee=employee,
+        roles_before=before["roles"],
+        active=employee.user.is_active if active is None else active,
+        roles=new_roles,
+    )
     for name_, value in fields.items():
         setattr(employee, name_, value)
     if department is not None:
@@ -330,11 +418,8 @@ def employee_update(
         user_fields.append("is_active")
     if user_fields:
         employee.user.save(update_fields=user_fields)
-    new_roles = before["roles"]
-    if roles is not None:
-        new_roles = roles_clean(roles)
-        if new_roles != before["roles"]:
-            employee.user.groups.set(role_groups(new_roles))
+    if new_roles != before["roles"]:
+        employee.user.groups.set(role_groups(new_roles))
     changed_before, changed_after = diff(before, _employee_snapshot(employee, new_roles))
     if changed_after:
         action = "employee.roles_changed" if set(changed_after) == {"roles"} else "employee.updated"
@@ -360,8 +445,49 @@ def employee_deactivate(*, actor, employee: Employee) -> Employee:
 
 @transaction.atomic
 def user_password_changed(*, user) -> None:
-    """Clear the "must change password" mark once the user has chosen a password."""
-    Employee.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+    """After the user chose a password of their own (the page's form or
+    ``user_password_change``): clear the "must change password" mark, delete the user's API
+    tokens (one issued with the old password, which others may have known, must not outlive
+    it) and record the change in the audit log, never the password."""
+    employee = Employee.objects.filter(user=user).first()
+    was_required = bool(employee and employee.must_change_password)
+    if was_required:
+        Employee.objects.filter(pk=employee.pk).update(must_change_password=False)
+    tokens = Token.objects.filter(user=user).delete()[0]
+    audit_record(
+        actor=user,
+        action="employee.password_changed" if employee else "user.password_changed",
+        target=employee or user,
+        before={"must_change_password": was_required},
+        after={"must_change_password": False, "api_tokens_deleted": tokens},
+    )
+
+
+@transaction.atomic
+def user_password_change(
+    *, user, old_password: str, new_password: str, issue_token: bool = False
+) -> str | None:
+    """Change the caller's own password: ``old_password`` must be the current one, and
+    ``new_password`` must pass the project's password validators and differ from it. Then as
+    ``user_password_changed``; with ``issue_token`` a fresh API token replaces the deleted
+    ones and its key is returned (the caller signed in with a token keeps working)."""
+    if not user.check_password(old_password or ""):
+        raise ValidationError({"old_password": [_("The current password is not right.")]})
+    errors = []
+    if new_password == old_password:
+        errors.append(_("The new password must differ from the current one."))
+    try:
+        password_validation.validate_password(new_password or "", user)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"new_password": errors})
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_password_changed(user=user)
+    if issue_token:
+        return Token.objects.create(user=user).key
+    return None
 
 
 # Roster import -----------------------------------------------------------------------------
@@ -411,7 +537,9 @@ def roster_import(
     (name, department, position, phone, national ID, and roles when the file gives them);
     their passwords are left alone. New employees get the initial password and must change
     it at first sign-in. Missing departments are created. Re-importing the same file changes
-    nothing. ``dry_run`` checks and counts, then rolls everything back.
+    nothing. Refused (an error on each row concerned) when the file would take the safety
+    officer role from every active safety officer. ``dry_run`` checks and counts, then rolls
+    everything back.
     """
     parsed = roster_parse(data)
     result = RosterImportResult(errors=parsed.errors, dry_run=dry_run)
@@ -495,6 +623,9 @@ def roster_import(
 
     changed_employees, changed_users, dropped_memberships = [], [], []
     updated = 0
+    demoted_officers: list = []
+    demoted_user_ids: list[int] = []
+    officers_gained = any(Role.SAFETY_OFFICER in (row.roles or []) for row in new_rows)
     for row in parsed.rows:
         employee = existing.get(row.employee_no)
         if employee is None:
@@ -531,6 +662,13 @@ def roster_import(
         if employee.user.first_name != row.name[:150]:
             employee.user.first_name = row.name[:150]
             changed_users.append(employee.user)
+        if "roles" in changed_after and employee.user.is_active:
+            officer_before = Role.SAFETY_OFFICER in old_roles
+            officer_after = Role.SAFETY_OFFICER in after["roles"]
+            if officer_before and not officer_after:
+                demoted_officers.append(row)
+                demoted_user_ids.append(employee.user_id)
+            officers_gained |= officer_after and not officer_before
         if "roles" in changed_after:
             dropped_memberships.append(employee.user_id)
             new_memberships.extend(
@@ -544,6 +682,25 @@ def roster_import(
         changes.append(
             AuditChange(action, employee, changed_before, changed_after, note=_("roster import"))
         )
+    if demoted_officers and not officers_gained:
+        _lock_management_roles()
+        if not _others_active(exclude_user_ids=demoted_user_ids, groups__name=Role.SAFETY_OFFICER):
+            # Nothing is written: the rows created above roll back with the rest.
+            for row in demoted_officers:
+                result.errors.append(
+                    RosterError(
+                        row.row,
+                        str(ROSTER_COLUMNS["roles"]),
+                        _(
+                            "This takes the safety officer role from %(name)s, and no other "
+                            "active safety officer would be left. Keep the role here or give "
+                            "it to someone else in the same file."
+                        )
+                        % {"name": row.name},
+                    )
+                )
+            transaction.set_rollback(True)
+            return result
     Employee.objects.bulk_update(
         changed_employees,
         ["name", "department", "position", "phone", "national_id", "birth_date"],
@@ -574,8 +731,8 @@ def roster_import(
 @transaction.atomic
 def employee_password_reset(*, actor, employee: Employee, password: str) -> Employee:
     """Set a new password chosen by an officer (a forgotten password, an account created
-    without one). The employee must change it at the next sign-in; the audit log records
-    that it happened, never the password."""
+    without one). The employee must change it at the next sign-in; their API tokens are
+    deleted; the audit log records that it happened, never the password."""
     if len(password or "") < MIN_INITIAL_PASSWORD_LENGTH:
         raise ValidationError(
             {
@@ -589,5 +746,7 @@ def employee_password_reset(*, actor, employee: Employee, password: str) -> Empl
     employee.user.save(update_fields=["password"])
     employee.must_change_password = True
     employee.save(update_fields=["must_change_password", "updated_at"])
+    # A token issued under the old password must not outlive it.
+    Token.objects.filter(user=employee.user).delete()
     audit_record(actor=actor, action="employee.password_reset", target=employee)
     return employee

@@ -24,6 +24,7 @@ from certificates import pdf as certificate_pdf
 from certificates.api.serializers import (
     CertificateBatchIssueSerializer,
     CertificateBatchPdfSerializer,
+    CertificateDecisionSerializer,
     CertificateDetailSerializer,
     CertificateFilterSerializer,
     CertificateIssueSerializer,
@@ -248,27 +249,30 @@ class CertificateViewSet(viewsets.GenericViewSet):
             }
         )
 
-    def _decision(self, request, decide) -> Response:
-        body = CertificateReasonSerializer(data=request.data)
+    def _decision(self, request, decide, body_class=CertificateReasonSerializer) -> Response:
+        certificate = self.get_object()  # one the caller may not see is a 404, whatever the body
+        body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        certificate = decide(
-            actor=request.user,
-            certificate=self.get_object(),
-            reason=body.validated_data["reason"],
-        )
+        certificate = decide(actor=request.user, certificate=certificate, **body.validated_data)
         return Response(self._detail(certificate))
 
-    @extend_schema(request=CertificateReasonSerializer, responses=CertificateDetailSerializer)
+    @extend_schema(request=CertificateDecisionSerializer, responses=CertificateDetailSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        """Revoke for good, with the reason (shown on the verify page)."""
-        return self._decision(request, services.certificate_revoke)
+        """Revoke for good, with the reason and its category. The public verification shows
+        only the category; the reason in the officer's words stays with staff."""
+        return self._decision(
+            request, services.certificate_revoke, body_class=CertificateDecisionSerializer
+        )
 
-    @extend_schema(request=CertificateReasonSerializer, responses=CertificateDetailSerializer)
+    @extend_schema(request=CertificateDecisionSerializer, responses=CertificateDetailSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
-        """Suspend by decision until reinstated or reviewed."""
-        return self._decision(request, services.certificate_suspend)
+        """Suspend by decision until reinstated or reviewed, with the reason and its category
+        (the public verification shows only the category)."""
+        return self._decision(
+            request, services.certificate_suspend, body_class=CertificateDecisionSerializer
+        )
 
     @extend_schema(request=CertificateReasonSerializer, responses=CertificateDetailSerializer)
     @action(detail=True, methods=["post"])

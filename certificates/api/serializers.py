@@ -10,6 +10,7 @@ from certificates.models import (
     CertificateReview,
     CertificateStatus,
     CertificateType,
+    StatusReasonCategory,
     Violation,
 )
 from certificates.selectors import verify_url
@@ -146,6 +147,7 @@ class CertificateSerializer(serializers.ModelSerializer):
             "review_interval_years",
             "status",
             "status_reason",
+            "status_reason_category",
             "external",
             "issuing_authority",
             "renewed_from",
@@ -254,6 +256,13 @@ class CertificateBatchIssueSerializer(serializers.Serializer):
 
 class CertificateReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
+
+
+class CertificateDecisionSerializer(CertificateReasonSerializer):
+    """Suspending or revoking: the reason in the officer's words (staff only) and its
+    category (what the public verification shows)."""
+
+    reason_category = serializers.ChoiceField(choices=StatusReasonCategory.choices)
 
 
 class CertificateReviewInputSerializer(serializers.Serializer):

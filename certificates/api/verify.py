@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from certificates.models import StatusReasonCategory
 from certificates.selectors import certificate_lookup, public_view
 from certificates.throttle import throttled_message, verify_attempt
 from core.http import client_ip
@@ -24,7 +25,15 @@ VerifyResult = inline_serializer(
             choices=["valid", "review_due", "suspended", "expired", "revoked"]
         ),
         "status_label": serializers.CharField(),
-        "reason": serializers.CharField(),
+        "reason": serializers.CharField(
+            help_text="suspended or revoked: the translated category of the reason (never the "
+            "officer's own words); empty otherwise"
+        ),
+        "reason_category": serializers.ChoiceField(
+            choices=StatusReasonCategory.choices,
+            allow_blank=True,
+            help_text="the category's code, empty unless suspended or revoked",
+        ),
         "holder": serializers.CharField(help_text="masked name, e.g. 张*伟"),
         "national_id": serializers.CharField(help_text="masked ID number"),
         "number": serializers.CharField(),

@@ -12,6 +12,7 @@ from certificates.models import (
     Certificate,
     CertificateReview,
     CertificateStatus,
+    StatusReasonCategory,
     Violation,
     add_years,
 )
@@ -141,6 +142,7 @@ def certificate_review(
         certificate.next_review_due = following if following < certificate.expires_on else None
         certificate.suspended_by_decision = False
         certificate.status_reason = ""
+        certificate.status_reason_category = ""
         certificate.status = certificate_state(certificate, _today())
     certificate.save(
         update_fields=[
@@ -149,6 +151,7 @@ def certificate_review(
             "suspended_by_decision",
             "status",
             "status_reason",
+            "status_reason_category",
         ]
     )
     audit_record(
@@ -206,44 +209,86 @@ def _reason(reason: str) -> str:
     return reason[:500]
 
 
+def _reason_category(category: str) -> str:
+    if category not in StatusReasonCategory.values:
+        raise ValidationError(
+            {"reason_category": [_("Choose the kind of reason: it is what the public sees.")]}
+        )
+    return category
+
+
+def _decision_state(certificate: Certificate) -> dict:
+    return {
+        "status": certificate.status,
+        "reason": certificate.status_reason,
+        "reason_category": certificate.status_reason_category,
+    }
+
+
 @transaction.atomic
-def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
-    """Revoke for good (shown at once on the verify page). A revoked certificate is never
-    reviewed or renewed; the person needs a new issue."""
+def certificate_revoke(
+    *,
+    actor,
+    certificate: Certificate,
+    reason: str,
+    reason_category: str = StatusReasonCategory.OTHER,
+) -> Certificate:
+    """Revoke for good (shown at once on the verify page, which gives only the reason's
+    category: the officer's words stay with staff). A revoked certificate is never reviewed
+    or renewed; the person needs a new issue. Refuses an empty reason or an unknown
+    category (the pages and the API ask for one; "other" when a caller names none)."""
     reason = _reason(reason)
+    reason_category = _reason_category(reason_category)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == CertificateStatus.REVOKED:
         raise Conflict(_("The certificate is already revoked."))
-    before = {"status": certificate.status, "reason": certificate.status_reason}
+    before = _decision_state(certificate)
     certificate.status, certificate.status_reason = CertificateStatus.REVOKED, reason
-    certificate.save(update_fields=["status", "status_reason"])
+    certificate.status_reason_category = reason_category
+    certificate.save(update_fields=["status", "status_reason", "status_reason_category"])
     audit_record(
         actor=actor,
         action="certificate.revoked",
         target=certificate,
         before=before,
-        after={"status": certificate.status, "reason": reason},
+        after=_decision_state(certificate),
     )
     return certificate
 
 
 @transaction.atomic
-def certificate_suspend(*, actor, certificate: Certificate, reason: str) -> Certificate:
-    """Suspend by decision until reinstated or reviewed."""
+def certificate_suspend(
+    *,
+    actor,
+    certificate: Certificate,
+    reason: str,
+    reason_category: str = StatusReasonCategory.OTHER,
+) -> Certificate:
+    """Suspend by decision until reinstated or reviewed; as ``certificate_revoke``, the
+    public sees only the reason's category."""
     reason = _reason(reason)
+    reason_category = _reason_category(reason_category)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.is_final:
         raise Conflict(_("A revoked or expired certificate cannot be suspended."))
-    before = {"status": certificate.status, "reason": certificate.status_reason}
+    before = _decision_state(certificate)
     certificate.suspended_by_decision = True
     certificate.status, certificate.status_reason = CertificateStatus.SUSPENDED, reason
-    certificate.save(update_fields=["suspended_by_decision", "status", "status_reason"])
+    certificate.status_reason_category = reason_category
+    certificate.save(
+        update_fields=[
+            "suspended_by_decision",
+            "status",
+            "status_reason",
+            "status_reason_category",
+        ]
+    )
     audit_record(
         actor=actor,
         action="certificate.suspended",
         target=certificate,
         before=before,
-        after={"status": certificate.status, "reason": reason},
+        after=_decision_state(certificate),
     )
     return certificate
 
@@ -258,8 +303,16 @@ def certificate_reinstate(*, actor, certificate: Certificate, reason: str) -> Ce
     before = {"status": certificate.status, "reason": certificate.status_reason}
     certificate.suspended_by_decision = False
     certificate.status_reason = ""
+    certificate.status_reason_category = ""
     certificate.status = certificate_state(certificate, _today())
-    certificate.save(update_fields=["suspended_by_decision", "status", "status_reason"])
+    certificate.save(
+        update_fields=[
+            "suspended_by_decision",
+            "status",
+            "status_reason",
+            "status_reason_category",
+        ]
+    )
     audit_record(
         actor=actor,
         action="certificate.reinstated",
@@ -297,7 +350,8 @@ def certificate_renew(
         raise ValidationError(_("Rule: violations are recorded; renewal needs a new issue."))
     before = {"status": old.status}
     old.status, old.status_reason = CertificateStatus.EXPIRED, _("Renewed.")
-    old.save(update_fields=["status", "status_reason"])
+    old.status_reason_category = ""
+    old.save(update_fields=["status", "status_reason", "status_reason_category"])
     certificate_type = old.certificate_type
     expires_on = add_years(issued_on, certificate_type.validity_years) - datetime.timedelta(days=1)
     new = Certificate(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from certificates.models import (
     Certificate,
     CertificateStatus,
+    StatusReasonCategory,
 )
 from certificates.services.common import REVIEW_DUE_DAYS, _today
 from core.audit import audit_record
@@ -47,17 +48,24 @@ def certificate_refresh_status(
     with transaction.atomic():
         before = certificate.status
         reason = certificate.status_reason
+        category = certificate.status_reason_category
         if state == CertificateStatus.SUSPENDED and not certificate.suspended_by_decision:
             reason = _("Review overdue since %s.") % certificate.next_review_due.isoformat()
+            category = StatusReasonCategory.REVIEW_OVERDUE
         elif state == CertificateStatus.EXPIRED:
             reason = _("Validity ended on %s.") % certificate.expires_on.isoformat()
+            category = ""
         elif state in (CertificateStatus.VALID, CertificateStatus.REVIEW_DUE):
-            reason = ""
+            reason, category = "", ""
         updated = Certificate.objects.filter(pk=certificate.pk, status=before).update(
-            status=state, status_reason=reason, status_checked_on=today
+            status=state,
+            status_reason=reason,
+            status_reason_category=category,
+            status_checked_on=today,
         )
         if updated:
             certificate.status, certificate.status_reason = state, reason
+            certificate.status_reason_category = category
             audit_record(
                 actor=None,
                 action="certificate.status_changed",

@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Certificate, CertificateStatus, CertificateType
+from certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CertificateType,
+    StatusReasonCategory,
+)
 from core.uploads import check_upload_size
 from courses.filetypes import detect_file_type
 from courses.models import Course
@@ -292,7 +297,31 @@ class ReasonForm(forms.Form):
     )
 
 
+class ReasonCategoryField(forms.ChoiceField):
+    """The kind of reason: what the public verify page shows instead of the officer's words."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Kind of reason (shown to the public)"),
+            choices=[("", _("Choose…")), *StatusReasonCategory.choices],
+            help_text=_(
+                "The verify page shows only this; the reason in your words is seen by staff only."
+            ),
+            **kwargs,
+        )
+
+
+class SuspendForm(ReasonForm):
+    reason_category = ReasonCategoryField()
+
+    field_order = ["reason_category", "reason"]
+
+
 class RevokeForm(ReasonForm):
+    reason_category = ReasonCategoryField()
+
+    field_order = ["reason_category", "reason", "confirm"]
+
     confirm = forms.BooleanField(
         label=_("I understand that a revoked certificate can never be reviewed or renewed."),
         error_messages={"required": _("Tick the box to confirm the revocation.")},

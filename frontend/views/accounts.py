@@ -7,16 +7,17 @@ registration/password_change_*.html and comes first in INSTALLED_APPS.
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
-from django.utils.translation import ngettext
 
 from people import login_limits
+from people.password_change import password_change_required, session_remember_password_change
 from people.services import user_password_changed
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login page with a limit on failed attempts per address and user name.
+    """Django's login page with limits on failed attempts per address and user name, and per
+    address alone (password spraying: many user names from one address).
 
-    Once the limit is reached the page answers 429 without looking at the password, so a
+    Once a limit is reached the page answers 429 without looking at the password, so a
     right guess inside the blocked window gains nothing.
     """
 
@@ -26,6 +27,8 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
         client_ip = login_limits.client_address(request)
+        if login_limits.login_address_blocked(client_ip=client_ip):
+            return self.blocked_response(username, per_address=True)
         if login_limits.login_blocked(client_ip=client_ip, username=username):
             return self.blocked_response(username)
         return super().post(request, *args, **kwargs)
@@ -35,7 +38,12 @@ class LoginView(auth_views.LoginView):
             client_ip=login_limits.client_address(self.request),
             username=self.request.POST.get("username", ""),
         )
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # Asked once here, so the API's check costs nothing per call (people.password_change).
+        session_remember_password_change(
+            self.request, required=password_change_required(form.get_user())
+        )
+        return response
 
     def form_invalid(self, form):
         username = self.request.POST.get("username", "")
@@ -46,20 +54,12 @@ class LoginView(auth_views.LoginView):
             )
         return super().form_invalid(form)
 
-    def blocked_response(self, username: str):
-        minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+    def blocked_response(self, username: str, per_address: bool = False):
         # An unbound form: rendering a bound one would validate it and check the password.
         form = self.get_form_class()(self.request, initial={"username": username})
         context = self.get_context_data(
             form=form,
-            blocked_message=ngettext(
-                "Too many failed sign-in attempts for this user name. "
-                "Please wait up to %(minutes)d minute and try again.",
-                "Too many failed sign-in attempts for this user name. "
-                "Please wait up to %(minutes)d minutes and try again.",
-                minutes,
-            )
-            % {"minutes": minutes},
+            blocked_message=login_limits.blocked_message(per_address=per_address),
         )
         response = self.render_to_response(context, status=429)
         response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW_SECONDS)
@@ -72,7 +72,8 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's own password; clears the "must change password" mark that sends users
-    here after an officer or a roster import set their password."""
+    here after an officer or a roster import set their password, and deletes the user's API
+    tokens (``people.services.user_password_changed``)."""
 
     template_name = "frontend/accounts/password_change_form.html"
     success_url = reverse_lazy("password_change_done")
@@ -85,6 +86,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user_password_changed(user=self.request.user)
+        session_remember_password_change(self.request, required=False)
         return response
 
 

@@ -38,6 +38,7 @@ from frontend.forms.certificates import (
     RenewForm,
     ReviewForm,
     RevokeForm,
+    SuspendForm,
     ViolationForm,
 )
 from frontend.responses import render_page_or_partial
@@ -148,7 +149,7 @@ def _detail(request, certificate: Certificate, **forms):
             attended_hours=attended,
             review_form=forms.get("review_form") or ReviewForm(attended_hours=attended),
             violation_form=forms.get("violation_form") or ViolationForm(),
-            suspend_form=forms.get("suspend_form") or ReasonForm(prefix="suspend"),
+            suspend_form=forms.get("suspend_form") or SuspendForm(prefix="suspend"),
             reinstate_form=forms.get("reinstate_form") or ReasonForm(prefix="reinstate"),
             renew_form=forms.get("renew_form") or RenewForm(),
         )
@@ -226,12 +227,15 @@ def certificate_violation(request, pk: int):
 def certificate_suspend(request, pk: int):
     def act(certificate, data):
         services.certificate_suspend(
-            actor=request.user, certificate=certificate, reason=data["reason"]
+            actor=request.user,
+            certificate=certificate,
+            reason=data["reason"],
+            reason_category=data["reason_category"],
         )
         return _("Certificate %s was suspended.") % certificate.number
 
     return _act(
-        request, pk, form_class=ReasonForm, form_name="suspend_form", prefix="suspend", act=act
+        request, pk, form_class=SuspendForm, form_name="suspend_form", prefix="suspend", act=act
     )
 
 
@@ -289,7 +293,10 @@ def certificate_revoke(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_revoke(
-                actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                certificate=certificate,
+                reason=form.cleaned_data["reason"],
+                reason_category=form.cleaned_data["reason_category"],
             )
         except (ValidationError, ServiceError) as error:
             add_service_error(form, error)

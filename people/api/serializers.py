@@ -70,10 +70,45 @@ class MeSerializer(serializers.Serializer):
     position = serializers.CharField(allow_blank=True)
     roles = serializers.ListField(child=serializers.CharField())
     is_admin = serializers.BooleanField()
+    must_change_password = serializers.BooleanField(
+        help_text="true: every endpoint but this one and POST /api/v1/me/password/ answers 403 "
+        "with code password_change_required until the password is changed"
+    )
 
 
 class PasswordSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
+class OwnPasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=4096, style={"input_type": "password"}
+    )
+    new_password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=4096, style={"input_type": "password"}
+    )
+
+
+class OwnPasswordChangedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    token = serializers.CharField(
+        allow_null=True,
+        help_text="a new API token when the call was made with one: every token of the user "
+        "is deleted with the old password, so use this one from now on; null for a session",
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class PasswordChangeRequiredSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["password_change_required"])
 
 
 class RosterErrorSerializer(serializers.Serializer):

@@ -10,5 +10,6 @@ router.register("employees", views.EmployeeViewSet, basename="employee")
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/password/", views.MePasswordView.as_view(), name="api-me-password"),
     *router.urls,
 ]

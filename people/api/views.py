@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,16 +22,21 @@ from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response
 from core.roles import Role, user_roles
 from core.uploads import check_upload_size, refused_upload_error
-from people import roster, selectors, services
+from people import login_limits, roster, selectors, services
 from people.api.serializers import (
     DepartmentSerializer,
+    DetailSerializer,
     EmployeeSerializer,
     MeSerializer,
+    OwnPasswordChangedSerializer,
+    OwnPasswordChangeSerializer,
     PasswordSerializer,
     RosterImportResultSerializer,
     RosterUploadSerializer,
+    TokenSerializer,
 )
 from people.models import Department
+from people.password_change import session_remember_password_change
 
 PeopleManagers = role_permission(Role.SAFETY_OFFICER)
 
@@ -42,9 +51,109 @@ class TokenView(ObtainAuthToken):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
+    # Issued even while a password change is pending: the client needs one to make it.
+    password_change_allowed = True
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiTypes.OBJECT,
+            429: OpenApiResponse(DetailSerializer, description="too many failed sign-ins"),
+        },
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        """A token for a user name and password. Failed attempts count like the login page's:
+        per address and user name, and per address alone (password spraying); over either
+        limit the answer is 429 without the password being checked. A user whose password
+        was set by someone else gets a token too, but every endpoint except
+        ``POST /api/v1/me/password/`` (and ``GET /api/v1/me/``) answers 403 until they change
+        it."""
+        data = request.data if hasattr(request.data, "get") else {}
+        username = str(data.get("username") or "")
+        client_ip = login_limits.client_address(request)
+        if login_limits.login_address_blocked(client_ip=client_ip):
+            return _sign_in_refused(per_address=True)
+        if login_limits.login_blocked(client_ip=client_ip, username=username):
+            return _sign_in_refused(per_address=False)
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # An empty field is a slip, not a guess: no password was checked.
+            if username and data.get("password"):
+                login_limits.login_failure_record(client_ip=client_ip, username=username)
+            raise serializers.ValidationError(serializer.errors)
+        login_limits.login_failures_clear(client_ip=client_ip, username=username)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+def _sign_in_refused(*, per_address: bool) -> Response:
+    return Response(
+        {"detail": login_limits.blocked_message(per_address=per_address)},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(settings.LOGIN_FAILURE_WINDOW_SECONDS)},
+    )
+
+
+class MePasswordView(APIView):
+    """Change one's own password."""
+
+    permission_classes = [IsAuthenticated]
+    password_change_allowed = True
+
+    @extend_schema(
+        operation_id="me_password_change",
+        request=OwnPasswordChangeSerializer,
+        responses={
+            200: OwnPasswordChangedSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="old_password not right, or new_password refused by the rules",
+            ),
+            401: OpenApiResponse(DetailSerializer, description="not signed in"),
+            429: OpenApiResponse(DetailSerializer, description="too many wrong passwords"),
+        },
+    )
+    def post(self, request):
+        """Change the caller's password: ``old_password`` is the current one, ``new_password``
+        must pass the password rules (length, not common, not all digits, not like the user
+        name) and differ from the old one. Clears the "must change password" mark that makes
+        every other endpoint answer 403 ``password_change_required``, and is audit-logged.
+        Every API token of the user is deleted with the old password: a caller using a token
+        gets a new one in ``token``; a session stays signed in. Wrong old passwords count
+        like failed sign-ins (429 over the limit)."""
+        body = OwnPasswordChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = request.user
+        client_ip = login_limits.client_address(request)
+        username = user.get_username()
+        if login_limits.login_address_blocked(client_ip=client_ip):
+            return _sign_in_refused(per_address=True)
+        if login_limits.login_blocked(client_ip=client_ip, username=username):
+            return _sign_in_refused(per_address=False)
+        try:
+            token = services.user_password_change(
+                user=user,
+                old_password=body.validated_data["old_password"],
+                new_password=body.validated_data["new_password"],
+                issue_token=isinstance(request.auth, Token),
+            )
+        except DjangoValidationError as error:
+            if "old_password" in getattr(error, "message_dict", {}):
+                login_limits.login_failure_record(client_ip=client_ip, username=username)
+            raise
+        if not isinstance(request.auth, Token):
+            # Django's own view does the same: this session stays signed in, the others end.
+            update_session_auth_hash(request._request, user)
+            session_remember_password_change(request._request, required=False)
+        return Response({"detail": _("Your password was changed."), "token": token})
+
 
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
+    # Readable before a forced password change: it tells the client one is due.
+    password_change_allowed = True
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
@@ -61,6 +170,7 @@ class MeView(APIView):
             "position": employee.position if employee else "",
             "roles": sorted(user_roles(request.user)),
             "is_admin": request.user.is_superuser,
+            "must_change_password": bool(employee and employee.must_change_password),
         }
         return Response(MeSerializer(data).data)
 

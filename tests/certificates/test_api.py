@@ -261,7 +261,7 @@ def test_list_filters(officer_api):
     a = override_issue(make_holder(name="张三", department=child), welding)
     b = override_issue(make_holder(name="李四"), electric)
     c = override_issue(make_holder(name="王五"), electric)
-    post(officer_api, url(c, "revoke/"), {"reason": "Forged"})
+    post(officer_api, url(c, "revoke/"), {"reason": "Forged", "reason_category": "other"})
 
     def ids(query: str = "") -> list[int]:
         response = officer_api.get(f"{CERTIFICATES}?{query}")
@@ -338,14 +338,18 @@ def test_unknown_certificate_is_404(officer_api):
 
 
 def test_revoke_writes_before_and_after(officer_api, safety_officer, certificate):
-    response = post(officer_api, url(certificate, "revoke/"), {"reason": "Forged"})
+    response = post(
+        officer_api, url(certificate, "revoke/"), {"reason": "Forged", "reason_category": "other"}
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "revoked" and response.json()["status_reason"] == "Forged"
     entry = AuditEntry.objects.get(action="certificate.revoked", target_id=str(certificate.pk))
     assert entry.actor == safety_officer.user
     assert entry.before["status"] == "valid"
-    assert entry.after == {"status": "revoked", "reason": "Forged"}
-    again = post(officer_api, url(certificate, "revoke/"), {"reason": "Again"})
+    assert entry.after == {"status": "revoked", "reason": "Forged", "reason_category": "other"}
+    again = post(
+        officer_api, url(certificate, "revoke/"), {"reason": "Again", "reason_category": "other"}
+    )
     assert again.status_code == 409
     review = post(
         officer_api,
@@ -366,7 +370,9 @@ def test_reason_is_required(officer_api, certificate, operation, body):
 
 def test_suspend_and_reinstate(officer_api, certificate):
     assert post(officer_api, url(certificate, "reinstate/"), {"reason": "x"}).status_code == 409
-    response = post(officer_api, url(certificate, "suspend/"), {"reason": "Audit"})
+    response = post(
+        officer_api, url(certificate, "suspend/"), {"reason": "Audit", "reason_category": "other"}
+    )
     assert response.status_code == 200 and response.json()["status"] == "suspended"
     rows = officer_api.get(f"{CERTIFICATES}?status=suspended").json()["results"]
     assert [row["status_reason"] for row in rows] == ["Audit"]

@@ -211,8 +211,16 @@ ENDPOINTS = {
         ),
         writes(200),
     ),
-    "revoke": ("post", _plain(certificate_path("revoke/"), {"reason": "Forged"}), writes(200)),
-    "suspend": ("post", _plain(certificate_path("suspend/"), {"reason": "Audit"}), writes(200)),
+    "revoke": (
+        "post",
+        _plain(certificate_path("revoke/"), {"reason": "Forged", "reason_category": "other"}),
+        writes(200),
+    ),
+    "suspend": (
+        "post",
+        _plain(certificate_path("suspend/"), {"reason": "Audit", "reason_category": "other"}),
+        writes(200),
+    ),
     "reinstate": ("post", _reinstate, writes(200)),
     "reviews": (
         "post",

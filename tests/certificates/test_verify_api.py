@@ -74,7 +74,7 @@ def test_overdue_review_is_suspended(anon_api):
     certificate_refresh_status(certificate=certificate)
     body = verify(anon_api, certificate.number).json()
     assert (body["valid"], body["status"]) == (False, "suspended")
-    assert "Review overdue" in body["reason"]
+    assert body["reason"] == "Periodic review overdue"
 
 
 def test_expired(anon_api):
@@ -95,7 +95,7 @@ def test_revoked_with_reason(anon_api):
     assert response.status_code == 200
     body = response.json()
     assert (body["valid"], body["status"]) == (False, "revoked")
-    assert body["reason"] == "Forged training record"
+    assert body["reason"] == "Other" and "Forged" not in response.content.decode()
 
 
 def test_altered_row_is_not_valid(anon_api):

@@ -301,7 +301,8 @@ def test_suspend_and_reinstate(officer_client):
     empty = officer_client.post(url, {"suspend-reason": ""})
     assert empty.status_code == 200 and "This field is required." in empty.content.decode()
 
-    assert officer_client.post(url, {"suspend-reason": "Under investigation"}).status_code == 302
+    data = {"suspend-reason": "Under investigation", "suspend-reason_category": "violation"}
+    assert officer_client.post(url, data).status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.SUSPENDED
     assert certificate.status_reason == "Under investigation"
@@ -336,7 +337,9 @@ def test_revoke_needs_a_confirmation_and_a_reason(officer_client):
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID
 
-    response = officer_client.post(url, {"reason": "Forged exam", "confirm": "on"})
+    response = officer_client.post(
+        url, {"reason": "Forged exam", "reason_category": "issued_in_error", "confirm": "on"}
+    )
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REVOKED
@@ -344,7 +347,9 @@ def test_revoke_needs_a_confirmation_and_a_reason(officer_client):
     entry = AuditEntry.objects.get(action="certificate.revoked")
     assert entry.before["status"] == "valid" and entry.after["reason"] == "Forged exam"
 
-    again = officer_client.post(url, {"reason": "Again", "confirm": "on"})
+    again = officer_client.post(
+        url, {"reason": "Again", "reason_category": "other", "confirm": "on"}
+    )
     assert "The certificate is already revoked." in again.content.decode()
 
 
