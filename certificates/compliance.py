@@ -22,7 +22,6 @@ column, a formula in a cell that is read, an empty name or work, an unknown spec
 invalid ID number) gives errors and no result rows: fix the file and check it again."""
 
 import datetime
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,13 +32,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from certificates.catalogue import CATEGORIES, NATIONAL_CATALOGUE
 from certificates.models import Certificate, CertificateStatus, CertificateType
 from certificates.services import certificate_refresh_status
-from core.excel import build_xlsx
+from core.excel import Formula, UnreadableWorkbook, build_xlsx, excerpt, read_xlsx_rows
 from exams.content import normalize_text
 from people.identity import mask_national_id, national_id_error, normalize_national_id
 from people.models import Employee
@@ -47,6 +45,10 @@ from people.models import Employee
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_HEADER_COLUMNS = 64
+# What the reader takes of a sheet, blank rows included: room for blank lines between the
+# people, while a sheet of a million rows is refused before it is read.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+MAX_NAME_LENGTH = 100
 
 COLUMNS = {
     "employee_no": gettext_lazy("Employee number"),
@@ -241,7 +243,7 @@ def _read_header(header: tuple, result: ComplianceResult) -> _Header | None:
     """The columns read, by position; unknown, repeated or missing columns are errors."""
     index, labels = {}, {}
     for position, title in enumerate(header):
-        text = cell_text(title)
+        text = excerpt(cell_text(title))
         column = _HEADER_LOOKUP.get(_key(text)) if text else _IGNORED
         letter = get_column_letter(position + 1)
         if column is None:
@@ -276,30 +278,30 @@ def _read_header(header: tuple, result: ComplianceResult) -> _Header | None:
     return None if result.errors else _Header(index, labels)
 
 
-def _read_rows(sheet, header: _Header, result: ComplianceResult) -> list[ComplianceRow]:
+def _read_rows(rows, header: _Header, result: ComplianceResult) -> list[ComplianceRow]:
     """The non-empty rows after the header; formula cells and rows over the limit are errors."""
-    width = max(header.index.values()) + 1
-    rows: list[ComplianceRow] = []
-    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), start=2):
+    lines: list[ComplianceRow] = []
+    for number, values in enumerate(rows, start=2):
         texts = {}
         for column, position in header.index.items():
-            cell = cells[position] if position < len(cells) else None
-            if cell is not None and cell.data_type == "f":
+            value = values[position] if position < len(values) else None
+            if isinstance(value, Formula):
                 message = _("Cell %(cell)s holds a formula (%(formula)s): type its value instead.")
                 coordinate = f"{get_column_letter(position + 1)}{number}"
-                formula = str(cell.value)[:60]
                 result.error(
-                    number, header.label(column), message % {"cell": coordinate, "formula": formula}
+                    number,
+                    header.label(column),
+                    message % {"cell": coordinate, "formula": excerpt(value)},
                 )
                 texts[column] = "="  # not empty: the row is reported, never checked
             else:
-                texts[column] = cell_text(cell.value) if cell is not None else ""
+                texts[column] = cell_text(value)
         if not any(texts.values()):
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(lines) >= MAX_ROWS:
             result.refuse(None, None, _("A roster has at most %d rows.") % MAX_ROWS)
             return []
-        rows.append(
+        lines.append(
             ComplianceRow(
                 row=number,
                 employee_no=unicodedata.normalize("NFKC", texts.get("employee_no", "")),
@@ -308,7 +310,7 @@ def _read_rows(sheet, header: _Header, result: ComplianceResult) -> list[Complia
                 special_work=texts["special_work"],
             )
         )
-    return rows
+    return lines
 
 
 def _type_lookup() -> dict[str, set[int]]:
@@ -358,6 +360,9 @@ def _check_rows(rows: list[ComplianceRow], header: _Header, result: ComplianceRe
             error("national_id", _("The ID number %s.") % problem)
         if not line.name:
             error("name", _("The name is empty."))
+        elif len(line.name) > MAX_NAME_LENGTH:
+            # Every row's name is in the answer: 20,000 long ones would make it gigabytes.
+            error("name", _("The name has more than 100 characters."))
         if not line.special_work:
             error("special_work", _("The special work is empty."))
         elif found := types.get(work_key(line.special_work)):
@@ -369,7 +374,7 @@ def _check_rows(rows: list[ComplianceRow], header: _Header, result: ComplianceRe
                     "Unknown special work “%s”: write a certificate type's code, operation item "
                     "or category."
                 )
-                % line.special_work,
+                % excerpt(line.special_work),
             )
     return matched
 
@@ -496,26 +501,20 @@ def compliance_check(*, data: bytes, today: datetime.date | None = None) -> Comp
             None, None, _("The file is larger than %d MB.") % (MAX_FILE_BYTES // (1024 * 1024))
         )
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # a renamed CSV, an old .xls, a truncated or damaged zip
-        return result.refuse(None, None, _("The file is not an Excel .xlsx workbook."))
-    try:
-        if not workbook.worksheets:
-            return result.refuse(None, None, _("The workbook has no sheet."))
-        sheet = workbook.worksheets[0]
-        header_row = next(
-            sheet.iter_rows(max_row=1, max_col=MAX_HEADER_COLUMNS, values_only=True), None
+        sheet = iter(
+            read_xlsx_rows(
+                data, max_rows=MAX_SHEET_ROWS, max_columns=MAX_HEADER_COLUMNS, formulas=True
+            )
         )
+        header_row = next(sheet, None)
         if header_row is None or not any(cell_text(value) for value in header_row):
             return result.refuse(None, None, _("The file is empty: it has no header row."))
         header = _read_header(header_row, result)
         if header is None:
             return result
         rows = _read_rows(sheet, header, result)
-    except Exception as error:  # a damaged sheet inside a valid zip
-        return result.refuse(None, None, _("The workbook could not be read: %s") % error)
-    finally:
-        workbook.close()
+    except UnreadableWorkbook as error:  # not xlsx, past the reader's bounds, or damaged
+        return result.refuse(None, None, str(error))
     if result.errors:
         return result
     if not rows:

@@ -312,6 +312,12 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # Roster imports larger than this are refused before parsing.
 ROSTER_MAX_UPLOAD_SIZE = env_int("ROSTER_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+# Every xlsx import (core.excel.read_xlsx_rows) refuses, before parsing, a workbook that
+# unpacks to more than XLSX_MAX_UNCOMPRESSED_SIZE bytes, or whose table of texts (read whole
+# into memory, up to about ten times its size) unpacks to more than
+# XLSX_MAX_SHARED_STRINGS_SIZE bytes: a few kilobytes of zip can unpack to gigabytes.
+XLSX_MAX_UNCOMPRESSED_SIZE = env_int("XLSX_MAX_UNCOMPRESSED_SIZE", 50 * 1024 * 1024)
+XLSX_MAX_SHARED_STRINGS_SIZE = env_int("XLSX_MAX_SHARED_STRINGS_SIZE", 10 * 1024 * 1024)
 
 # A TrueType/OpenType CJK font file to embed in PDFs; empty: a known system font, else
 # reportlab's built-in STSong-Light (renders, but is not embedded).

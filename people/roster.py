@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.excel import UnreadableWorkbook, build_xlsx, read_xlsx_rows
+from core.excel import UnreadableWorkbook, build_xlsx, excerpt, read_xlsx_rows
 from core.roles import Role
 from people.identity import (
     national_id_error,
@@ -23,6 +23,11 @@ from people.names import is_invisible_only, normalize_name
 from people.selectors import employee_role_names
 
 MAX_ROWS = 50_000
+# What the reader takes of a sheet, blank rows included: room for blank lines between the
+# data, while a sheet of a million rows is refused before it is read. Rosters exported from
+# HR systems carry many columns besides the ones read.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 256
 MIN_PASSWORD_LENGTH = 6
 
 # Column key -> the header printed in templates and exports.
@@ -158,7 +163,7 @@ def roster_parse(data: bytes) -> RosterParse:
     """
     result = RosterParse()
     try:
-        rows = iter(read_xlsx_rows(data))
+        rows = iter(read_xlsx_rows(data, max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS))
         header = next(rows, None)
     except UnreadableWorkbook as error:
         result.errors.append(RosterError(None, None, str(error)))
@@ -195,28 +200,26 @@ def roster_parse(data: bytes) -> RosterParse:
                     RosterError(None, None, _("A roster has at most %d rows.") % MAX_ROWS)
                 )
                 return result
-    except UnreadableWorkbook as error:
+    except UnreadableWorkbook as error:  # past the reader's bounds, or a damaged sheet
         result.errors.append(RosterError(None, None, str(error)))
-        return result
-    except Exception as error:  # a corrupt sheet inside a valid zip
-        result.errors.append(
-            RosterError(None, None, _("The workbook could not be read: %s") % error)
-        )
         return result
     if not raw_rows:
         result.errors.append(RosterError(None, None, _("The file has a header but no employees.")))
         return result
 
+    # Each number once, and none longer than any employee's (refused below): 50,000 rows that
+    # repeat one 32,767-character text would otherwise make a query of over a gigabyte.
+    longest = Employee._meta.get_field("employee_no").max_length
+    numbers = list({cells["employee_no"] for _n, cells in raw_rows} - {""})
+    numbers = [employee_no for employee_no in numbers if len(employee_no) <= longest]
     known_numbers = set(
-        Employee.objects.filter(
-            employee_no__in=[cells["employee_no"] for _n, cells in raw_rows]
-        ).values_list("employee_no", flat=True)
+        Employee.objects.filter(employee_no__in=numbers).values_list("employee_no", flat=True)
     )
     # A login of that name without an employee (an admin account, say) blocks a new employee.
     taken_usernames = set(
         get_user_model()
         .objects.filter(
-            username__in=[cells["employee_no"] for _n, cells in raw_rows],
+            username__in=numbers,
             employee__isnull=True,
         )
         .values_list("username", flat=True)
@@ -271,7 +274,10 @@ def roster_parse(data: bytes) -> RosterParse:
                 % {"part": invisible},
             )
         elif any(not part for part in parts):
-            error("department", _("The department path “%s” has an empty part.") % department)
+            error(
+                "department",
+                _("The department path “%s” has an empty part.") % excerpt(department),
+            )
         elif any(len(part) > 100 for part in parts):
             error("department", _("A department name has at most 100 characters."))
         position = cells.get("position", "")
@@ -279,7 +285,7 @@ def roster_parse(data: bytes) -> RosterParse:
             error("position", _("The position has more than 100 characters."))
         phone = normalize_phone(cells.get("phone", ""))
         if phone and not phone_is_valid(phone):
-            error("phone", _("“%s” is not a phone number.") % phone)
+            error("phone", _("“%s” is not a phone number.") % excerpt(phone))
         roles = None
         if cells.get("roles"):
             roles, unknown = parse_roles(cells["roles"])
@@ -287,7 +293,7 @@ def roster_parse(data: bytes) -> RosterParse:
                 error(
                     "roles",
                     _("Unknown role: %(roles)s. Use trainee, instructor, safety_officer or hr.")
-                    % {"roles": ", ".join(unknown)},
+                    % {"roles": excerpt(", ".join(unknown))},
                 )
         national_id = normalize_national_id(cells.get("national_id", ""))
         if national_id:

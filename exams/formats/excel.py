@@ -9,7 +9,6 @@ answers of each blank (blanks separated by ``|``, alternatives by ``;``; a backs
 either as text: ``\\|``), or a short answer's reference answer.
 """
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -18,10 +17,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from core.excel import build_xlsx
+from core.excel import Formula, UnreadableWorkbook, build_xlsx, excerpt, read_xlsx_rows
 from exams.content import (
+    MAX_OPTION_LENGTH,
     TRUE_FALSE_TEXTS,
     OptionInput,
     QuestionInput,
@@ -58,6 +58,10 @@ EXTRA_COLUMNS = {"reference_answer": gettext_lazy("Reference answer")}
 REQUIRED_COLUMNS = ("type", "category", "stem", "answer")
 COLUMN_WIDTHS = [14, 28, 60, *[18] * len(OPTION_LETTERS), 18, 10, 40, 20, 10]
 MAX_HEADER_COLUMNS = 64
+# What the reader takes of a sheet, blank rows included (room for blank lines between the
+# questions), and columns: the layout has 19, notes beside them are fine.
+MAX_SHEET_ROWS = 2 * MAX_ITEMS
+MAX_COLUMNS = 256
 
 HEADER_ALIASES = {
     "type": ["type", "question type", "题型", "类型", "试题类型", "题目类型"],
@@ -231,7 +235,7 @@ def _answer_letters(row: _Row, count: int) -> list[int] | None:
         row.error(
             "answer",
             _("“%s” is not option letters: write letters A to H, e.g. A or ACD.")
-            % row.text("answer"),
+            % excerpt(row.text("answer")),
         )
         return None
     positions = sorted({OPTION_LETTERS.index(char) for char in letters})
@@ -261,7 +265,7 @@ def _choice_options(row: _Row, qtype: str) -> list[OptionInput]:
             row.error(
                 "answer",
                 _("“%s” is not a true/false answer: write True or False (对/错, T/F, √/×).")
-                % answer,
+                % excerpt(answer),
             )
             return []
         # True is the first option, as the bank stores it; A/B pick an option by letter.
@@ -292,7 +296,7 @@ def _row_question(row: _Row, type_lookup: dict[str, str]) -> QuestionInput | Non
                 "Unknown question type “%s”: write single, multiple, true_false, fill_blank or "
                 "short_answer (单选, 多选, 判断, 填空, 简答)."
             )
-            % type_text,
+            % excerpt(type_text),
         )
     category = PATH_SEPARATOR.join(
         part.strip() for part in row.text("category").split(PATH_SEPARATOR) if part.strip()
@@ -351,6 +355,12 @@ def _row_question(row: _Row, type_lookup: dict[str, str]) -> QuestionInput | Non
     )
     if any(issue.field == row.label("answer") for issue in row.issues):
         return None  # the answer's own error says it better than the option checks would
+    too_long = [key for key in OPTION_COLUMNS if len(row.text(key)) > MAX_OPTION_LENGTH]
+    if too_long:
+        # Said per column here: the bank's own checks would quote repeated options whole.
+        for key in too_long:
+            row.error(key, _("An option has more than %d characters.") % MAX_OPTION_LENGTH)
+        return None
     option_columns = [row.label(key) for key in OPTION_COLUMNS if key in row.labels]
     options_label = (
         f"{option_columns[0]}–{option_columns[-1]}" if option_columns else row.label("answer")
@@ -392,31 +402,24 @@ def parse_xlsx(data: bytes) -> ParsedBank:
     as headed in the file, and the reason: a required column missing from the header, an
     unknown type, an answer letter without an option, two answers to a single-choice
     question, an empty stem, a formula in a cell (never evaluated), and whatever
-    ``question_input_errors`` finds. A file that is not an xlsx workbook is one error."""
+    ``question_input_errors`` finds. A file that is not an xlsx workbook, or one past the
+    reader's bounds (``core.excel.read_xlsx_rows``), is one error."""
     bank = ParsedBank()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # a renamed CSV, an old .xls, a truncated or damaged zip
-        bank.errors.append(ImportIssue(None, None, _("The file is not an Excel .xlsx workbook.")))
-        return bank
-    try:
-        _read_sheet(workbook, bank)
-    except Exception as error:  # a damaged sheet inside a valid zip
+        _read_sheet(data, bank)
+    except UnreadableWorkbook as error:
         bank.questions.clear()
-        bank.errors.append(ImportIssue(None, None, _("The workbook could not be read: %s") % error))
-    finally:
-        workbook.close()
+        bank.errors.append(ImportIssue(None, None, str(error)))
     return bank
 
 
-def _read_sheet(workbook, bank: ParsedBank) -> None:
-    if not workbook.worksheets:
-        bank.errors.append(ImportIssue(None, None, _("The workbook has no sheet.")))
-        return
-    sheet = workbook.worksheets[0]
-    header = next(
-        sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_HEADER_COLUMNS, values_only=True), None
+def _read_sheet(data: bytes, bank: ParsedBank) -> None:
+    rows = iter(
+        read_xlsx_rows(data, max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS, formulas=True)
     )
+    header = next(rows, None)
+    if header is not None:
+        header = header[:MAX_HEADER_COLUMNS]
     if header is None or not any(cell_text(value) for value in header):
         bank.errors.append(ImportIssue(None, None, _("The file is empty: it has no header row.")))
         return
@@ -434,38 +437,35 @@ def _read_sheet(workbook, bank: ParsedBank) -> None:
             )
         return
     type_lookup = _lookup(TYPE_ALIASES, dict(QuestionType.choices))
-    width = max(index.values()) + 1
-    rows = 0
-    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), start=2):
-        texts = {
-            key: cell_text(cells[i].value) if i < len(cells) else "" for key, i in index.items()
-        }
+    count = 0
+    for number, values in enumerate(rows, start=2):
+        texts = {key: cell_text(values[i]) if i < len(values) else "" for key, i in index.items()}
         if not any(texts.values()):
             continue
-        rows += 1
-        if rows > MAX_ITEMS:
+        count += 1
+        if count > MAX_ITEMS:
             bank.errors.append(
                 ImportIssue(None, None, _("A question bank file has at most %d rows.") % MAX_ITEMS)
             )
             return
         row = _Row(number, texts, labels)
         formulas = [
-            (key, cells[i])
+            (key, i)
             for key, i in index.items()
-            if i < len(cells) and cells[i].data_type == "f"
+            if i < len(values) and isinstance(values[i], Formula)
         ]
-        for key, cell in formulas:
+        for key, i in formulas:
             row.error(
                 key,
                 _("Cell %(cell)s holds a formula (%(formula)s): type its value instead.")
-                % {"cell": cell.coordinate, "formula": str(cell.value)[:60]},
+                % {"cell": f"{get_column_letter(i + 1)}{number}", "formula": excerpt(values[i])},
             )
         data = None if formulas else _row_question(row, type_lookup)
         if row.issues:
             bank.errors.extend(row.issues)
         elif data is not None:
             bank.questions.append(ParsedQuestion(row=number, data=data))
-    if rows == 0:
+    if count == 0:
         bank.errors.append(ImportIssue(None, None, _("The file has a header but no questions.")))
 
 
