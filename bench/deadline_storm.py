@@ -319,7 +319,7 @@ def storm_here() -> tuple[float, int, int]:
 
     with connection.execute_wrapper(count):
         started = time.perf_counter()
-        closed = attempts_close_expired()
+        closed = attempts_close_expired().closed
         seconds = time.perf_counter() - started
     return seconds, closed, queries
 
@@ -466,7 +466,7 @@ def main() -> int:
         through = late_saves(exam)
         from exams.services.attempts import attempts_close_expired
 
-        again = attempts_close_expired()
+        again = attempts_close_expired().closed
     finally:
         clean_up()
 

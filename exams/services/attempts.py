@@ -9,6 +9,7 @@ conditional update that an older sequence number or a closed attempt cannot pass
 
 import datetime
 import json
+import logging
 import random
 import secrets
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from exams.selectors.papers import PaperNotDrawable, paper_draw
 from exams.services.questions import question_versions_mark_used
 from exams.services.results import attempt_finish_grading, result_refresh
 from people.models import Employee
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 10_000
 MAX_BLANK_LENGTH = 1_000
@@ -514,22 +517,38 @@ def attempt_close_if_expired(*, attempt: Attempt, now=None) -> Attempt:
     return attempt
 
 
-def attempts_close_expired(*, now=None, exam: Exam | None = None) -> int:
-    """Close every attempt (of ``exam``, or of every exam) past its deadline plus the grace;
-    returns how many were closed. Each attempt closes in its own transaction, so one failure
-    cannot undo the others; reading results calls it so they are current."""
+@dataclass
+class ExpiredClosing:
+    closed: int  # closed by this run (not those a concurrent run closed first)
+    failed: int  # could not be closed (logged); the next run tries them again
+
+
+def attempts_close_expired(*, now=None, exam: Exam | None = None) -> ExpiredClosing:
+    """Close every attempt (of ``exam``, or of every exam) past its deadline plus the grace.
+    Each attempt closes in its own transaction: one that fails is logged and left for the next
+    run, and the others are still closed. Run every minute by ``close_expired_attempts``;
+    reading results calls it so they are current."""
     now = now or timezone.now()
     expired = Attempt.objects.filter(
         status=AttemptStatus.IN_PROGRESS, deadline__lt=now - save_grace()
     )
     if exam is not None:
         expired = expired.filter(exam=exam)
-    ids = list(expired.values_list("pk", flat=True))
-    closed = 0
+    # Read up front: the closes write to these rows (and SQLite allows no open cursor across
+    # the writes of another transaction).
+    ids = list(expired.order_by("deadline", "pk").values_list("pk", flat=True))
+    result = ExpiredClosing(closed=0, failed=0)
     for attempt_id in ids:
-        attempt = _close(attempt_id=attempt_id, reason=CloseReason.DEADLINE, now=now)
-        closed += attempt.closed_now  # not when a concurrent run closed it first
-    return closed
+        try:
+            attempt = _close(attempt_id=attempt_id, reason=CloseReason.DEADLINE, now=now)
+        except Exception:
+            result.failed += 1
+            logger.exception(
+                "Expired attempt %s could not be closed; the next run tries again.", attempt_id
+            )
+            continue
+        result.closed += attempt.closed_now
+    return result
 
 
 def _reason(reason: str) -> str:

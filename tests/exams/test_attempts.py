@@ -234,8 +234,8 @@ def test_close_expired_command_path_keeps_answers(trainee):
     exam = make_exam(candidates=[trainee], now=now, paper=make_paper(questions=make_questions(3)))
     attempt = attempt_start(employee=trainee, exam=exam, now=now).attempt
     answer_everything_right(attempt, trainee.user)
-    assert attempts_close_expired(now=now) == 0
-    assert attempts_close_expired(now=attempt.deadline + datetime.timedelta(minutes=1)) == 1
+    assert attempts_close_expired(now=now).closed == 0
+    assert attempts_close_expired(now=attempt.deadline + datetime.timedelta(minutes=1)).closed == 1
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.GRADED and attempt.score == Decimal(6)
     assert attempt.close_reason == CloseReason.DEADLINE

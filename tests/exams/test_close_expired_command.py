@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from exams.management.commands import close_expired_attempts as command
 from exams.models import Attempt, AttemptStatus
+from exams.services import attempts as service
 from exams.services.attempts import attempt_start
 from tests.exams.factories import make_exam, make_paper, make_questions
 from tests.factories import EmployeeFactory
@@ -30,14 +30,14 @@ def expired_attempts():
 
 def test_one_failing_attempt_does_not_stop_the_others(expired_attempts, monkeypatch, caplog):
     failing = expired_attempts[0]
-    close = command.attempt_close_if_expired
+    close = service._close
 
-    def close_or_fail(*, attempt, now=None):
-        if attempt.pk == failing.pk:
+    def close_or_fail(*, attempt_id, reason, now):
+        if attempt_id == failing.pk:
             raise RuntimeError("disk full")
-        return close(attempt=attempt, now=now)
+        return close(attempt_id=attempt_id, reason=reason, now=now)
 
-    monkeypatch.setattr(command, "attempt_close_if_expired", close_or_fail)
+    monkeypatch.setattr(service, "_close", close_or_fail)
     out = StringIO()
     with caplog.at_level(logging.ERROR), pytest.raises(CommandError) as error:
         call_command("close_expired_attempts", stdout=out)
@@ -53,7 +53,7 @@ def test_one_failing_attempt_does_not_stop_the_others(expired_attempts, monkeypa
     assert any(f"Expired attempt {failing.pk}" in r.getMessage() for r in caplog.records)
 
     # The next run closes it, and says nothing more is wrong.
-    monkeypatch.setattr(command, "attempt_close_if_expired", close)
+    monkeypatch.setattr(service, "_close", close)
     out = StringIO()
     call_command("close_expired_attempts", stdout=out)
     assert "Closed 1 expired attempt(s)." in out.getvalue()

@@ -39,7 +39,7 @@ pytestmark = [
 ]
 
 
-def save_answer(base_url: str, attempt_id: int, question_id: int, cookies: dict, body: dict):
+def save_answer(base_url: str, attempt_id: int, question_id: str, cookies: dict, body: dict):
     """What the exam page does: open the attempt (which sets the CSRF cookie), then PUT the
     answer to the API with the token in the header. Returns (status, body)."""
     status, _headers, page = http(f"{base_url}/attempts/{attempt_id}/", cookies)
@@ -94,9 +94,9 @@ def test_a_save_on_one_worker_reaches_the_board_on_another(safety_officer, train
                     save_answer,
                     server_b.url,
                     attempt.pk,
-                    aq.question_id_shown,
+                    aq.key,
                     trainee_cookies,
-                    {"selected": right, "sequence": 1},
+                    {"selected": [aq.option_key_of()[pk] for pk in right], "sequence": 1},
                 )
                 event = await next_event(board_socket, "answer.saved", EVENT_SECONDS)
                 return board, saved, event
@@ -114,6 +114,7 @@ def test_a_save_on_one_worker_reaches_the_board_on_another(safety_officer, train
     status, body = saved
     assert status == 200, body
     assert json.loads(body)["saved"] is True
+    # The board (staff only) keeps answered questions by the bank's ids.
     assert event == {
         "attempt": attempt.pk,
         "employee": trainee.pk,

@@ -120,7 +120,7 @@ def _run(exam, employee, how: str, seed: int) -> tuple[list[Saver], int]:
         attempt_submit(attempt=attempt, now=within)
     else:
         after = attempt.deadline + save_grace() + datetime.timedelta(seconds=1)
-        assert attempts_close_expired(now=after, exam=exam) == 1
+        assert attempts_close_expired(now=after, exam=exam).closed == 1
     time.sleep(0.01)
     stop.set()
     for saver in savers:
