@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, diff
@@ -21,6 +22,10 @@ from exams.models import (
 )
 from exams.selectors.papers import paper_summary
 from people.models import Department, Employee
+
+# Examiners mark a practical exam out of 100, the scale the certificate rules compare its
+# result with (a type's practical pass score).
+PRACTICAL_FULL_MARKS = Decimal(100)
 
 
 @dataclass
@@ -131,6 +136,12 @@ def _check(spec: ExamSpec) -> ExamSpec:
         add("results_visible", _("Unknown result visibility."))
     if spec.pass_score is None or spec.pass_score < 0 or spec.pass_score > 10000:
         add("pass_score", _("The pass score is from 0 to 10000."))
+    elif spec.kind == ExamKind.PRACTICAL and spec.pass_score > PRACTICAL_FULL_MARKS:
+        add(
+            "pass_score",
+            _("A practical exam is marked from 0 to %(max)s; its pass score cannot be higher.")
+            % {"max": number_format(PRACTICAL_FULL_MARKS)},
+        )
     if spec.min_attendance_rate is not None:
         if not 0 <= spec.min_attendance_rate <= 100:
             add("min_attendance_rate", _("The attendance rate is from 0 to 100."))

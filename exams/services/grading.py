@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.audit import AuditChange, audit_record, audit_record_many
@@ -28,6 +29,7 @@ from exams.models import (
     QuestionVersion,
 )
 from exams.selectors.exams import exam_candidates
+from exams.services.exams import PRACTICAL_FULL_MARKS
 from exams.services.results import attempt_finish_grading, result_refresh
 from people.models import Employee
 
@@ -38,7 +40,10 @@ def _score(value, points: Decimal) -> Decimal:
     except (InvalidOperation, ValueError, TypeError) as error:
         raise ValidationError({"score": [_("The score is a number.")]}) from error
     if not score.is_finite() or score < 0 or score > points:
-        raise ValidationError({"score": [_("The score is from 0 to %s.") % points.normalize()]})
+        # number_format, not normalize() alone, which writes 50 as "5E+1".
+        raise ValidationError(
+            {"score": [_("The score is from 0 to %s.") % number_format(points.normalize())]}
+        )
     return score.quantize(Decimal("0.01"))
 
 
@@ -214,9 +219,9 @@ def _regrade_version(*, actor, version, options, reason) -> tuple[int, int]:
 def practical_scores_set(
     *, actor, exam: Exam, scores: list[tuple[Employee, object]]
 ) -> list[PracticalScore]:
-    """Enter practical-exam scores (examiners' marks, 0-100 or the pass score's scale). Only
-    for a practical exam and its candidates; all or nothing. Each change is audit-logged and
-    becomes the candidate's result."""
+    """Enter practical-exam scores (examiners' marks, from 0 to ``PRACTICAL_FULL_MARKS``; a
+    score outside is refused with the range). Only for a practical exam and its candidates;
+    all or nothing. Each change is audit-logged and becomes the candidate's result."""
     if exam.kind != ExamKind.PRACTICAL:
         raise Conflict(_("Scores are entered only for a practical exam."))
     allowed = set(exam_candidates(exam).values_list("pk", flat=True))
@@ -237,9 +242,12 @@ def practical_scores_set(
             continue
         seen.add(employee.pk)
         try:
-            cleaned.append((employee, _score(value, Decimal("10000"))))
+            cleaned.append((employee, _score(value, PRACTICAL_FULL_MARKS)))
         except ValidationError:
-            errors.append(_("Row %d: the score is a number from 0.") % index)
+            errors.append(
+                _("Row %(n)d: the score is a number from 0 to %(max)s.")
+                % {"n": index, "max": number_format(PRACTICAL_FULL_MARKS)}
+            )
     if errors:
         raise ValidationError({"scores": errors})
     now = timezone.now()
