@@ -4,6 +4,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from config.api_docs import api_docs
 
+# Pages keep Django's error pages; under /api/ these answer JSON like the API's views.
+handler400 = "core.http.bad_request"
+handler404 = "core.http.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("people.api.urls")),

@@ -1,15 +1,31 @@
-"""What every app's API shares: pagination, role permissions and the error handler."""
+"""What every app's API shares: pagination, role permissions and the error handler (the
+answer to OPTIONS is in ``core.metadata``, the schema's error answers in ``core.schema``)."""
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import DataError
+from django.http import Http404, UnreadablePostError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core.errors import ServiceError
+from core.parsers import too_deep
 from core.roles import has_role
 
 
@@ -48,12 +64,48 @@ def validation_error_detail(error: DjangoValidationError) -> dict | list:
     return {"detail": messages[0] if len(messages) == 1 else messages}
 
 
+logger = logging.getLogger(__name__)
+
+
+def unreadable_request_message(exc: Exception) -> str:
+    """Why Django refused to read the request, in the caller's words."""
+    if isinstance(exc, RequestDataTooBig):
+        return _("The request is larger than %(limit)s, the most accepted.") % {
+            "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return _("The request holds too many fields or files.")
+    return _("The request could not be read.")
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError as 400 and ServiceError by its status."""
+    """DRF's handler, plus Django's ValidationError as 400 and ServiceError by its status.
+
+    Input that got past the parsers and serializers and failed only further down is a 400 too,
+    never a 500: a request Django refuses to read (too many fields, a broken upload, a body
+    sent after the client left), a value the database refuses (PostgreSQL's DataError: a NUL
+    character, a number or text out of the column's range; SQLite's OverflowError for an
+    integer past 64 bits) and input nested so deep that handling it ran out of stack."""
     if isinstance(exc, DjangoValidationError):
+        set_rollback()
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ServiceError):
+        set_rollback()
         return Response({"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, SuspiciousOperation | BadRequest | UnreadablePostError):
+        set_rollback()
+        return Response({"detail": unreadable_request_message(exc)}, status=400)
+    if isinstance(exc, RecursionError):
+        # A view with parsers of its own (DRF's token view) decoding deeply nested JSON.
+        set_rollback()
+        return Response({"detail": too_deep().detail}, status=400)
+    if isinstance(exc, DataError | OverflowError):
+        # A 400 for the caller; logged, since a value a serializer let through is worth a look.
+        logger.warning("Refused a value the database cannot store: %r", exc)
+        set_rollback()
+        return Response(
+            {"detail": _("The request holds a value that cannot be stored.")}, status=400
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -1,9 +1,14 @@
-"""HTTP details every app shares: who is calling, and how files are sent."""
+"""HTTP details every app shares: who is calling, how files are sent, and refusing a NUL
+character before it reaches the database."""
 
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 
 def client_ip(request) -> str:
@@ -41,3 +46,58 @@ def attachment_response(content: bytes, *, filename: str, content_type: str) -> 
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Refusing a NUL character ------------------------------------------------------------------
+
+NUL = "\x00"
+
+
+def _holds_nul(query) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in query.lists())
+
+
+class RefuseNulMiddleware:
+    """Answers 400 to a request whose path, query string or (on the pages) form fields hold a
+    NUL character: PostgreSQL cannot store or compare it in text and raises DataError, a 500,
+    wherever such a value reaches a query. The API answers ``{"detail": ...}`` as for any
+    bad input; its request bodies are checked by ``core.parsers``, so that API uploads keep
+    their own error answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path_info.startswith("/api/")
+        if (
+            NUL in request.path_info
+            or _holds_nul(request.GET)
+            or (not api and request.method == "POST" and _holds_nul(request.POST))
+        ):
+            return nul_refused_response(request, api=api)
+        return self.get_response(request)
+
+
+def bad_request(request, exception):
+    """Django's 400 page (``handler400``), or the API's JSON answer under ``/api/``."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    """Django's 404 page (``handler404``), or the API's JSON answer under ``/api/``: a path
+    that matches no route (``/api/v1/modules/abc/``) is answered like a missing object."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def nul_refused_response(request, *, api: bool) -> HttpResponse:
+    # Django's own wording (forms and DRF's CharField say the same), already translated.
+    message = _("Null characters are not allowed.")
+    if api:
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(
+        loader.render_to_string("400.html", {"message": message, "LANGUAGE_CODE": get_language()})
+    )

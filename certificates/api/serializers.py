@@ -154,6 +154,9 @@ class CertificateSerializer(serializers.ModelSerializer):
             "verify_url",
         ]
         read_only_fields = fields
+        # Read-only fields lose the model's blank=True; without it the schema's enum would
+        # leave out "" (no reason given), which most certificates carry.
+        extra_kwargs = {"status_reason_category": {"allow_blank": True}}
 
     def get_certificate_type_name(self, certificate) -> str:
         return str(certificate.certificate_type)

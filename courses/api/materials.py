@@ -13,17 +13,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import role_permission
 from core.errors import Forbidden, NotFound
 from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response
+from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.roles import Role
 from core.uploads import refused_upload_error
 from courses import exports, filetypes
-from courses.models import MaterialKind, MaterialVersion, Module
+from courses.api.access import TrainingVisibleFirst
+from courses.models import Material, MaterialKind, MaterialVersion, Module
 from courses.selectors import materials as selectors
 from courses.selectors import study as study_selectors
 from courses.selectors.materials import CourseAccess
@@ -236,8 +237,10 @@ class CourseMaterialsView(GenericAPIView):
 
     permission_classes = [ContentManagers]
     serializer_class = MaterialSerializer
+    queryset = Material.objects.none()  # for the schema; the methods read the selectors
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema(responses=MaterialSerializer(many=True))
     def get(self, request, course_id: int):
         access = selectors.course_content_get_for_user(user=request.user, course_id=course_id)
         materials = selectors.material_list(
@@ -383,7 +386,16 @@ class MaterialDownloadView(FileAnswerMixin, GenericAPIView):
 
     @extend_schema(
         parameters=[DownloadQuerySerializer],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 302: None},
+        # The file goes out with the type its content was recognised as when uploaded.
+        responses={
+            **{
+                (200, content_type): OpenApiTypes.BINARY
+                for content_type in sorted(
+                    filetypes.ACCEPTED_CONTENT_TYPES | {filetypes.OCTET_STREAM}
+                )
+            },
+            302: None,
+        },
     )
     def get(self, request, material_id: int):
         query = DownloadQuerySerializer(data=request.query_params)
@@ -444,7 +456,9 @@ class CourseModulesView(GenericAPIView):
 
     permission_classes = [ContentManagers]
     serializer_class = ModuleSerializer
+    queryset = Module.objects.none()  # for the schema; the methods read the selectors
 
+    @extend_schema(responses=ModuleSerializer(many=True))
     def get(self, request, course_id: int):
         access = selectors.course_content_get_for_user(user=request.user, course_id=course_id)
         page = self.paginate_queryset(selectors.module_list(course=access.course))
@@ -509,6 +523,7 @@ class ModuleMoveView(GenericAPIView):
     permission_classes = [ContentManagers]
     serializer_class = ModuleMoveSerializer
     queryset = Module.objects.none()  # for the schema; the method reads the selectors
+    pagination_class = None  # answers the course's modules as a plain list
 
     @extend_schema(request=ModuleMoveSerializer, responses=ModuleSerializer(many=True))
     def post(self, request, module_id: int):
@@ -590,7 +605,7 @@ class ModuleDoneView(GenericAPIView):
         study_services.module_mark_done(enrollment=enrollment, module=module)
         return Response({"module": module.pk, "done": True})
 
-    @extend_schema(request=None, responses=ModuleDoneSerializer)
+    @extend_schema(request=None, responses={200: ModuleDoneSerializer})
     def delete(self, request, training_id: int, module_id: int):
         enrollment, module = self._enrollment_and_module(request, training_id, module_id)
         study_services.module_mark_undone(enrollment=enrollment, module=module)
@@ -622,7 +637,7 @@ def material_summary_data(summary) -> dict:
     }
 
 
-class TrainingProgressView(GenericAPIView):
+class TrainingProgressView(TrainingVisibleFirst, GenericAPIView):
     """The training's self-study progress: per trainee (paginated ``results``) the
     materials opened, how often and when, and modules done; per material (``materials``)
     how many of the trainees opened it. For the safety officer and the training's
@@ -643,7 +658,7 @@ class TrainingProgressView(GenericAPIView):
         return response
 
 
-class TrainingProgressXlsxView(FileAnswerMixin, GenericAPIView):
+class TrainingProgressXlsxView(TrainingVisibleFirst, FileAnswerMixin, GenericAPIView):
     """The progress table as an Excel workbook."""
 
     permission_classes = [ProgressReaders]

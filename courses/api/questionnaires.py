@@ -8,7 +8,7 @@ anyone's answers or the figures.
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,7 @@ from core.errors import NotFound
 from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response
 from core.roles import Role
+from courses.api.access import TrainingVisibleFirst
 from courses.models import QuestionKind, Questionnaire
 from courses.questionnaire_exports import questionnaire_results_xlsx
 from courses.selectors import questionnaires as selectors
@@ -230,6 +231,21 @@ class SummarySerializer(serializers.Serializer):
     questions = QuestionResultSerializer(many=True)
 
 
+# What a questionnaire looks like to the caller: with its figures for the safety officer and
+# HR, with the caller's own state for a trainee it was issued to.
+QuestionnaireForCaller = PolymorphicProxySerializer(
+    component_name="QuestionnaireForCaller",
+    serializers=[QuestionnaireSerializer, QuestionnaireForRecipientSerializer],
+    resource_type_field_name=None,
+)
+QuestionnaireListItemForCaller = PolymorphicProxySerializer(
+    component_name="QuestionnaireListItemForCaller",
+    serializers=[QuestionnaireListSerializer, QuestionnaireReceivedSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
 # Views ---------------------------------------------------------------------------------------
 
 
@@ -247,7 +263,7 @@ def _reload(request, questionnaire_id: int) -> Questionnaire:
     )
 
 
-class TrainingQuestionnaireListView(generics.GenericAPIView):
+class TrainingQuestionnaireListView(TrainingVisibleFirst, generics.GenericAPIView):
     """A training's questionnaires: all for the safety officer and HR (with issued, returned
     and feedback rate), those issued to them for a trainee. POST (safety officer) drafts one,
     optionally copied from ``template``."""
@@ -256,7 +272,7 @@ class TrainingQuestionnaireListView(generics.GenericAPIView):
     serializer_class = QuestionnaireCreateSerializer
     queryset = Questionnaire.objects.none()  # for the schema; reads go through the selector
 
-    @extend_schema(responses=QuestionnaireListSerializer(many=True))
+    @extend_schema(responses=QuestionnaireListItemForCaller)
     def get(self, request, training_id: int):
         training = training_get_for_user(user=request.user, training_id=training_id)
         questionnaires = selectors.questionnaire_list_for_user(request.user, training=training)
@@ -299,7 +315,7 @@ class QuestionnaireDetailView(APIView):
 
     permission_classes = [Readers]
 
-    @extend_schema(responses=QuestionnaireSerializer)
+    @extend_schema(responses=QuestionnaireForCaller)
     def get(self, request, pk: int):
         return Response(_detail(request, _reload(request, pk)))
 

@@ -15,7 +15,8 @@ from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response
 from core.roles import Role, has_role
 from courses import training_exports
-from courses.models import Course, Enrollment, Session, Training
+from courses.api.access import TrainingVisibleFirst
+from courses.models import Course, Enrollment, EnrollmentSource, Session, Training
 from courses.selectors import trainings as selectors
 from courses.services import trainings as services
 from people.models import Department, Employee
@@ -60,6 +61,7 @@ class CourseSerializer(serializers.ModelSerializer):
 class CourseViewSet(viewsets.ModelViewSet):
     serializer_class = CourseSerializer
     permission_classes = [CourseReaders]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.course_list_for_user(self.request.user).order_by("title", "id")
@@ -153,6 +155,11 @@ class EnrollSerializer(serializers.Serializer):
     positions = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class EnrolledSerializer(serializers.Serializer):
+    added = serializers.IntegerField(help_text="People newly enrolled by this request.")
+    enrolled = serializers.IntegerField(help_text="Everyone enrolled now.")
+
+
 class AudienceRuleSerializer(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), allow_null=True, required=False
@@ -160,12 +167,48 @@ class AudienceRuleSerializer(serializers.Serializer):
     position = serializers.CharField(required=False, allow_blank=True)
 
 
-class TrainingViewSet(viewsets.ModelViewSet):
+class RateRowSerializer(serializers.Serializer):
+    required = serializers.IntegerField()
+    trained = serializers.IntegerField()
+    rate = serializers.FloatField(
+        allow_null=True, help_text="Percent; null when nobody is required."
+    )
+
+
+class DepartmentRateSerializer(RateRowSerializer):
+    department = serializers.CharField()
+
+
+class PositionRateSerializer(RateRowSerializer):
+    position = serializers.CharField()
+
+
+class TrainingRateSerializer(RateRowSerializer):
+    audience_defined = serializers.BooleanField()
+    by_department = DepartmentRateSerializer(many=True)
+    by_position = PositionRateSerializer(many=True)
+
+
+class EnrollmentRowSerializer(serializers.Serializer):
+    employee = serializers.IntegerField()
+    employee_no = serializers.CharField()
+    name = serializers.CharField()
+    department = serializers.CharField()
+    position = serializers.CharField()
+    source = serializers.ChoiceField(choices=EnrollmentSource.choices)
+    attendance_rate = serializers.FloatField(allow_null=True, help_text="Percent.")
+    exam_passed = serializers.BooleanField(allow_null=True)
+    trained = serializers.BooleanField()
+
+
+class TrainingViewSet(TrainingVisibleFirst, viewsets.ModelViewSet):
     """Trainings. Writing ``trainees`` or ``departments`` enrols more people (never removes
     anyone: take a trainee out with DELETE ``/trainings/{id}/trainees/{employee}/``)."""
 
     serializer_class = TrainingSerializer
     permission_classes = [IsSafetyOfficerOrReadOnly]
+    lookup_value_regex = r"\d+"
+    training_url_kwarg = "pk"
 
     def get_queryset(self):
         return selectors.training_list_for_user(self.request.user).prefetch_related(
@@ -226,7 +269,7 @@ class TrainingViewSet(viewsets.ModelViewSet):
             self.permission_denied(self.request)
         return training
 
-    @extend_schema(request=EnrollSerializer)
+    @extend_schema(request=EnrollSerializer, responses=EnrolledSerializer)
     @action(detail=True, methods=["post"])
     def enroll(self, request, pk=None):
         """Enrol people one by one (``trainees``), by department or by position."""
@@ -251,8 +294,10 @@ class TrainingViewSet(viewsets.ModelViewSet):
         services.enrollment_remove(actor=request.user, training=training, employee=employee)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=AudienceRuleSerializer(many=True))
-    @action(detail=True, methods=["get", "put"])
+    @extend_schema(
+        request=AudienceRuleSerializer(many=True), responses=AudienceRuleSerializer(many=True)
+    )
+    @action(detail=True, methods=["get", "put"], pagination_class=None)  # a plain list
     def audience(self, request, pk=None):
         """The required audience: rules of department and/or position."""
         training = self.get_object()
@@ -272,12 +317,14 @@ class TrainingViewSet(viewsets.ModelViewSet):
             ]
         )
 
+    @extend_schema(responses=TrainingRateSerializer)
     @action(detail=True, methods=["get"], url_path="training-rate")
     def training_rate(self, request, pk=None):
         """Trained / required, overall, per department and per position."""
         training = self._readable_by_staff()
         return Response(training_rate_data(selectors.training_rate(training)))
 
+    @extend_schema(responses=EnrollmentRowSerializer(many=True))
     @action(detail=True, methods=["get"])
     def enrollments(self, request, pk=None):
         """The trainees with their attendance rate, exam result and whether they count as
@@ -362,6 +409,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionViewSet(
+    TrainingVisibleFirst,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -374,6 +422,8 @@ class SessionViewSet(
 
     serializer_class = SessionSerializer
     permission_classes = [IsSafetyOfficerOrReadOnly]
+    lookup_value_regex = r"\d+"
+    training_url_kwarg = "training_pk"
 
     def training(self) -> Training:
         if not hasattr(self, "_training"):

@@ -145,3 +145,13 @@ class MaterialVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material} v{self.number}"
+
+    @property
+    def uploader_name(self) -> str:
+        """Who uploaded it: their employee name, else their user name; empty when nobody is
+        recorded (seeded files, a deleted account)."""
+        user = self.uploaded_by
+        if user is None:
+            return ""
+        employee = getattr(user, "employee", None)  # a superuser may have no employee record
+        return employee.name if employee is not None else user.get_username()

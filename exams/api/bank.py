@@ -11,12 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response
+from core.parsers import FormParser, MultiPartParser
 from core.uploads import check_upload_size
 from exams.api.base import BankManagers, FileAnswers, check_refused_upload, query_data
 from exams.api.serializers import (

@@ -253,7 +253,7 @@ class ExamViewSet(viewsets.GenericViewSet):
     # Overrides, extra time, closing ---------------------------------------------------------
 
     @extend_schema(responses=OverrideSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not paged
     def overrides(self, request, pk=None):
         exam = self._exam(pk)
         overrides = ExamOverride.objects.filter(exam=exam).order_by("employee_id")
@@ -416,7 +416,7 @@ class ExamViewSet(viewsets.GenericViewSet):
     @extend_schema(
         request=PracticalScoreSerializer(many=True), responses=PracticalScoreSerializer(many=True)
     )
-    @action(detail=True, methods=["put"], url_path="practical-scores")
+    @action(detail=True, methods=["put"], url_path="practical-scores", pagination_class=None)
     def practical_scores(self, request, pk=None):
         """Enter practical-exam scores ``[{employee, score}]``, all or nothing."""
         exam = self._exam(pk)

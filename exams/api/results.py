@@ -115,7 +115,7 @@ class PerformanceSheetView(FileAnswers, APIView):
 
     permission_classes = [ResultReaders]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     def get(self, request, exam_id: int):
         exam = _exam(request, exam_id)
         return attachment_response(

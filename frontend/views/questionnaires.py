@@ -16,7 +16,7 @@ from courses.questionnaire_exports import questionnaire_results_xlsx
 from courses.selectors import questionnaires as selectors
 from courses.selectors.trainings import training_get_for_user
 from courses.services import questionnaires as services
-from frontend.access import role_required
+from frontend.access import role_required, training_role_required
 from frontend.forms import add_service_error
 from frontend.forms.questionnaires import (
     AnswerForm,
@@ -30,6 +30,7 @@ from people.selectors import employee_for_user
 
 officer_required = role_required(Role.SAFETY_OFFICER)
 results_reader_required = role_required(Role.SAFETY_OFFICER, Role.HR)
+training_results_reader_required = training_role_required(Role.SAFETY_OFFICER, Role.HR)
 
 
 def _training(request, pk: int):
@@ -76,7 +77,7 @@ def _training_url(training) -> str:
 # The training's questionnaires -------------------------------------------------------------
 
 
-@results_reader_required
+@training_results_reader_required
 def training_questionnaires(request, pk: int):
     """The list with issued, returned and feedback rate; the safety officer also creates a
     questionnaire here, from a template or blank."""

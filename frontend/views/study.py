@@ -26,7 +26,7 @@ from courses.selectors.materials import CourseAccess
 from courses.services import materials as services
 from courses.services import study as study_services
 from courses.services import trainings as course_services
-from frontend.access import role_required
+from frontend.access import role_required, training_role_required
 from frontend.forms.common import add_refused_upload_error, add_service_error
 from frontend.forms.study import (
     MaterialCreateForm,
@@ -41,6 +41,7 @@ from frontend.responses import render_page_or_partial, wants_partial, xlsx_attac
 PROGRESS_ROWS_PER_PAGE = 100
 
 content_staff_required = role_required(Role.SAFETY_OFFICER, Role.INSTRUCTOR)
+training_staff_required = training_role_required(Role.SAFETY_OFFICER, Role.INSTRUCTOR)
 
 
 def _or_404(selector, **kwargs):
@@ -450,7 +451,7 @@ def _progress_training(request, pk: int):
         raise PermissionDenied(error.message) from error
 
 
-@content_staff_required
+@training_staff_required
 @require_GET
 def training_progress(request, pk: int):
     """Every trainee's self-study progress, with a summary per material: for the safety
@@ -466,7 +467,7 @@ def training_progress(request, pk: int):
     )
 
 
-@content_staff_required
+@training_staff_required
 @require_GET
 def training_progress_xlsx(request, pk: int):
     training = _progress_training(request, pk)

@@ -17,7 +17,7 @@ from courses.models import Session, Training
 from courses.selectors import trainings as selectors
 from courses.selectors.questionnaires import questionnaires_open_for_employee
 from courses.services import trainings as services
-from frontend.access import role_required
+from frontend.access import role_required, training_role_required
 from frontend.forms import add_service_error
 from frontend.forms.trainings import (
     AudienceFormSet,
@@ -34,6 +34,7 @@ TRAININGS_PER_PAGE = 25
 TRAINEES_PER_PAGE = 25
 
 officer_required = role_required(Role.SAFETY_OFFICER)
+training_officer_required = training_role_required(Role.SAFETY_OFFICER)
 
 
 def _training_or_404(request, pk: int) -> Training:
@@ -135,7 +136,7 @@ def training_create(request):
     return render(request, "frontend/trainings/form.html", {"form": form})
 
 
-@officer_required
+@training_officer_required
 def training_edit(request, pk: int):
     training = _training_or_404(request, pk)
     form = TrainingForm(request.POST or None, initial=_training_form_initial(training))
@@ -161,7 +162,7 @@ def training_edit(request, pk: int):
     return render(request, "frontend/trainings/form.html", {"form": form, "training": training})
 
 
-@officer_required
+@training_officer_required
 def training_enrol(request, pk: int):
     """Enrol trainees one by one, by department or by position; take one out."""
     training = _training_or_404(request, pk)
@@ -195,7 +196,7 @@ def training_enrol(request, pk: int):
     )
 
 
-@officer_required
+@training_officer_required
 @require_POST
 def training_unenrol(request, pk: int, employee_pk: int):
     training = _training_or_404(request, pk)
@@ -207,7 +208,7 @@ def training_unenrol(request, pk: int, employee_pk: int):
     return redirect("training_enrol", pk=training.pk)
 
 
-@officer_required
+@training_officer_required
 def training_audience(request, pk: int):
     """The required audience, from which the training rate is computed."""
     training = _training_or_404(request, pk)
@@ -244,7 +245,7 @@ def _session_form_initial(session: Session) -> dict:
     }
 
 
-@officer_required
+@training_officer_required
 def session_create(request, pk: int):
     training = _training_or_404(request, pk)
     form = SessionForm(request.POST or None, initial={"location": training.location})
@@ -266,7 +267,7 @@ def _session_or_404(request, pk: int, session_pk: int) -> tuple[Training, Sessio
     return training, get_object_or_404(Session, pk=session_pk, training=training)
 
 
-@officer_required
+@training_officer_required
 def session_edit(request, pk: int, session_pk: int):
     training, session = _session_or_404(request, pk, session_pk)
     form = SessionForm(request.POST or None, initial=_session_form_initial(session))
@@ -285,7 +286,7 @@ def session_edit(request, pk: int, session_pk: int):
     )
 
 
-@officer_required
+@training_officer_required
 @require_POST
 def session_delete(request, pk: int, session_pk: int):
     training, session = _session_or_404(request, pk, session_pk)

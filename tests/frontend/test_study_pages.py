@@ -156,11 +156,11 @@ PAGES = {
     ),
     "training_progress": (
         lambda w: reverse("training_progress", args=[w.training.pk]),
-        [LOGIN, 403, 403, 403, 404, 200, 200, 200, 200],
+        [LOGIN, 403, 404, 403, 404, 200, 200, 200, 200],
     ),
     "training_progress_xlsx": (
         lambda w: reverse("training_progress_xlsx", args=[w.training.pk]),
-        [LOGIN, 403, 403, 403, 404, 200, 200, 200, 200],
+        [LOGIN, 403, 404, 403, 404, 200, 200, 200, 200],
     ),
 }
 
