@@ -15,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -45,6 +44,7 @@ from core.api import Pagination, role_permission
 from core.audit import audit_record
 from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response, content_disposition
+from core.parsers import FormParser, MultiPartParser
 from core.roles import Role
 from core.uploads import refused_upload_error
 

@@ -12,13 +12,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import role_permission
 from core.errors import NotFound
+from core.parsers import JSONParser
 from core.roles import Role, has_role
 from exams.api.attempt_payloads import attempt_payload, submit_payload
 from exams.api.exam_serializers import GradeSerializer, ReopenSerializer, decimal, when

@@ -11,7 +11,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 from core.api import role_permission
 from core.excel import XLSX_CONTENT_TYPE
 from core.http import attachment_response
+from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.roles import Role, user_roles
 from core.uploads import check_upload_size, refused_upload_error
 from people import login_limits, roster, selectors, services
@@ -50,6 +50,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    # The project's parsers (ObtainAuthToken names DRF's own): they refuse deep nesting and NUL.
+    parser_classes = [FormParser, MultiPartParser, JSONParser]
 
     # Issued even while a password change is pending: the client needs one to make it.
     password_change_allowed = True

@@ -94,6 +94,16 @@ def test_a_nul_in_a_saved_answer_is_a_400_and_keeps_the_answer(trainee, trainee_
     assert saved["answer"]["text"] == "Ventilate first"
 
 
+def test_deeply_nested_json_in_a_saved_answer_is_a_400(trainee, trainee_api):
+    exam = make_exam(candidates=[trainee])
+    attempt = trainee_api.post(f"/api/v1/exams/{exam.pk}/attempts/").json()
+    question = attempt["questions"][0]["id"]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{question}/"
+    response = post_json(trainee_api, url, '{"selected": ' + "[" * 4096 + "}", method="put")
+    assert response.status_code == 400
+    assert "nested" in response.json()["detail"]
+
+
 def test_a_nul_in_the_public_verification_query_is_a_400(anon_api):
     # PostgreSQL: a DataError (500) as the number was looked up.
     response = anon_api.get("/api/v1/verify/", {"number": "A\x00", "name": "张大伟"})
