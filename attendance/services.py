@@ -454,12 +454,12 @@ def sign_in(
             "%(count)d more wrong codes lock your self sign-in to this session.",
             left,
         ) % {"count": left}
+        # gettext outside the f-string: makemessages cannot find a call inside one.
         if code and not token and _belongs_to_another_session(window, code, at):
-            raise SignInRefused(
-                f"{_('This code belongs to another session.')} {warning}",
-                code="other_session_code",
-            )
-        raise SignInRefused(f"{_('This code is not valid for this session.')} {warning}")
+            refusal = _("This code belongs to another session.")
+            raise SignInRefused(f"{refusal} {warning}", code="other_session_code")
+        refusal = _("This code is not valid for this session.")
+        raise SignInRefused(f"{refusal} {warning}")
     policy = policy_for(session.training)
     if not _address_allowed(policy, client_ip):
         raise SignInNotAllowedHere(_("Sign-in is only possible from the training site's network."))

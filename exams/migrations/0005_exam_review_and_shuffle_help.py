@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='exam',
             name='review_visible',
-            field=models.BooleanField(default=True, help_text='Once results are visible, and only when no one can still sit on the same paper: after the exam closes, or once every candidate has used their attempts. The score alone may show earlier.', verbose_name='trainees may review questions, key and explanations'),
+            field=models.BooleanField(default=True, help_text='Once results are visible, and only when no one can still sit the same paper: after the exam closes, or once every candidate has used their attempts. The score alone may show earlier.', verbose_name='trainees may review questions, key and explanations'),
         ),
         migrations.AlterField(
             model_name='exam',

@@ -118,7 +118,7 @@ class Exam(models.Model):
         _("trainees may review questions, key and explanations"),
         default=True,
         help_text=_(
-            "Once results are visible, and only when no one can still sit on the same paper: "
+            "Once results are visible, and only when no one can still sit the same paper: "
             "after the exam closes, or once every candidate has used their attempts. The "
             "score alone may show earlier."
         ),

@@ -213,7 +213,7 @@ class ExamForm(forms.Form):
         required=False,
         initial=True,
         help_text=_(
-            "Once results are visible, and only when no one can still sit on the same paper: "
+            "Once results are visible, and only when no one can still sit the same paper: "
             "after the exam closes, or once every candidate has used their attempts, so an "
             "early finisher cannot pass the key on. The score alone may show earlier."
         ),

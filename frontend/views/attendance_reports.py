@@ -29,7 +29,6 @@ from core.http import attachment_response
 from core.roles import Role, has_role
 from courses.models import Session, Training
 from courses.selectors.trainings import training_get_for_user, user_teaches_training
-from frontend.access import role_required
 from frontend.forms import add_refused_upload_error, add_service_error
 from frontend.forms.attendance_reports import AttendancePolicyForm, MarkedSheetImportForm
 from frontend.responses import render_page_or_partial, xlsx_attachment
@@ -170,11 +169,14 @@ def training_attendance_xlsx(request, pk: int):
     )
 
 
-@role_required(Role.SAFETY_OFFICER)
+@login_required
 def training_attendance_policy(request, pk: int):
     """The safety officer sets how the training counts attendance and where trainees may
-    sign in themselves."""
+    sign in themselves. A training the caller may not see is a 404 (before the role check,
+    so a trainee cannot tell which trainings exist); others who see it get 403."""
     training = _training_or_404(request, pk)
+    if not has_role(request.user, Role.SAFETY_OFFICER):
+        raise PermissionDenied
     policy = policy_for(training)
     form = AttendancePolicyForm(
         request.POST if request.method == "POST" else None,

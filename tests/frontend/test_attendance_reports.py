@@ -224,6 +224,14 @@ def test_policy_page_is_for_the_safety_officer(
     assert officer_client.get(url).status_code == 200
 
 
+def test_policy_page_of_a_training_a_trainee_may_not_see_is_a_404(training):
+    # 403 would tell an outsider that the training exists.
+    outsider = Client()
+    outsider.force_login(EmployeeFactory(roles=[Role.TRAINEE]).user)
+    assert outsider.get(policy_url(training)).status_code == 404
+    assert outsider.post(policy_url(training), {}).status_code == 404
+
+
 def test_policy_form_shows_errors_and_saves_nothing(training, officer_client):
     response = officer_client.post(
         policy_url(training),
