@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.excel import excerpt
 from exams.models.bank import MAX_OPTIONS, QuestionType
 
 MAX_STEM_LENGTH = 5000
@@ -170,7 +171,7 @@ def question_input_errors(data: QuestionInput) -> dict[str, list[str]]:
         add("tags", _("The tags have more than %d characters together.") % MAX_TAGS_TOTAL)
     for tag in data.tags:
         if TAG_FORBIDDEN in str(tag):
-            add("tags", _("A tag may not contain a comma: “%s”.") % tag)
+            add("tags", _("A tag may not contain a comma: “%s”.") % excerpt(tag))
         elif len(str(tag)) > MAX_TAG_LENGTH:
             add("tags", _("A tag has at most %d characters.") % MAX_TAG_LENGTH)
 
@@ -207,7 +208,8 @@ def _check_options(data: QuestionInput, add) -> None:
         }
     )
     if repeated:
-        add("options", _("Options repeat: %s.") % ", ".join(f"“{text}”" for text in repeated))
+        shown = ", ".join(f"“{excerpt(text)}”" for text in repeated[:5])
+        add("options", _("Options repeat: %s.") % shown)
     if len(options) > MAX_OPTIONS:
         add("options", _("A question has at most %d options.") % MAX_OPTIONS)
     correct = sum(1 for option in options if option.correct)
