@@ -262,9 +262,7 @@ def test_exam_page_shows_the_questions_with_the_stored_answers(trainee, trainee_
     assert f'value="{single.option_key_of()[chosen]}" checked' in html
     assert 'value="about two"' in html
     assert "Permit &amp; test &lt;air&gt;</textarea>" in html
-    assert re.search(
-        rf'data-nav="{single.key}" class="nav-item answered flagged"', html
-    )
+    assert re.search(rf'data-nav="{single.key}" class="nav-item answered flagged"', html)
     assert 'data-sequence="9"' in html  # the page's sequences start above the stored ones
     assert f'data-save-url="/api/v1/attempts/{attempt.pk}/answers/"' in html
     assert f'data-ws-path="/ws/attempts/{attempt.pk}/"' in html
@@ -283,9 +281,7 @@ def test_options_are_shown_in_the_attempts_order(trainee, trainee_client):
     attempt = attempt_start(employee=trainee, exam=exam).attempt
     multiple = attempt.questions.get(version__type="multiple")
     html = _text(trainee_client.get(reverse("attempt_take", args=[attempt.pk])))
-    section = re.search(
-        rf'data-question="{multiple.key}".*?</section>', html, re.S
-    ).group(0)
+    section = re.search(rf'data-question="{multiple.key}".*?</section>', html, re.S).group(0)
     shown = re.findall(r'type="checkbox" name="q\w+" value="(\w+)"', section)
     assert shown == multiple.option_keys
 
