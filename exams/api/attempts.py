@@ -35,10 +35,10 @@ from exams.services.attempts import (
     MAX_TEXT_LENGTH,
     answer_save,
     attempt_close_if_expired,
-    attempt_reopen,
     attempt_submit,
 )
 from exams.services.grading import answer_grade
+from exams.services.proctoring import attempt_reopen
 
 # The largest legitimate save (twenty blanks of a thousand characters, JSON-escaped) stays
 # well under this; anything bigger is refused before the body is parsed.

@@ -67,8 +67,6 @@ from exams.services.attempts import (
     attempt_close_if_expired,
     attempt_start,
     attempts_close_expired,
-    attempts_extend,
-    exam_close_early,
     save_grace,
 )
 from exams.services.exams import (
@@ -79,6 +77,7 @@ from exams.services.exams import (
     override_set,
 )
 from exams.services.grading import practical_scores_set, question_key_correct
+from exams.services.proctoring import attempts_extend, exam_close_early
 from people.models import Employee
 
 Officers = role_permission(Role.SAFETY_OFFICER)

@@ -33,7 +33,7 @@ from exams.models import (
     QuestionType,
 )
 from exams.selectors.exams import exam_candidates
-from exams.services.attempts import attempt_close_if_expired, attempt_reopen, save_grace
+from exams.services.attempts import attempt_close_if_expired, save_grace
 from exams.services.exams import (
     exam_create,
     exam_delete,
@@ -42,6 +42,7 @@ from exams.services.exams import (
     override_set,
 )
 from exams.services.grading import practical_scores_set
+from exams.services.proctoring import attempt_reopen
 from frontend.access import role_required
 from frontend.forms import add_service_error
 from frontend.forms.exams import (

@@ -23,7 +23,7 @@ from core.roles import Role
 from exams.models import Exam
 from exams.selectors.exams import exam_get_for_user
 from exams.selectors.proctor import ProctorBoard, ProctorRow, ProctorState, proctor_board
-from exams.services.attempts import attempts_extend, exam_close_early
+from exams.services.proctoring import attempts_extend, exam_close_early
 from frontend.access import role_required
 from frontend.forms import add_service_error
 from people.models import Employee

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from core.roles import Role
 from exams.models import Answer, Attempt, AttemptStatus
-from exams.services.attempts import attempt_start, attempts_extend
+from exams.services.attempts import attempt_start
+from exams.services.proctoring import attempts_extend
 from exams.services.questions import question_create
 from tests.browser.test_sign_in_flow import (  # noqa: F401 (fixtures)
     DESKTOP_VIEWPORT,

@@ -11,14 +11,12 @@ from core.models import AuditEntry
 from exams.models import Answer, Attempt, AttemptStatus, CloseReason, ExamResult, QuestionType
 from exams.services.attempts import (
     attempt_close_if_expired,
-    attempt_reopen,
     attempt_start,
     attempt_submit,
     attempts_close_expired,
-    attempts_extend,
-    exam_close_early,
 )
 from exams.services.grading import answer_grade, question_key_correct
+from exams.services.proctoring import attempt_reopen, attempts_extend, exam_close_early
 from exams.services.questions import question_update
 from tests.exams.factories import (
     answer_everything_right,

@@ -30,14 +30,14 @@ def expired_attempts():
 
 def test_one_failing_attempt_does_not_stop_the_others(expired_attempts, monkeypatch, caplog):
     failing = expired_attempts[0]
-    close = service._close
+    close = service.attempt_close
 
     def close_or_fail(*, attempt_id, reason, now):
         if attempt_id == failing.pk:
             raise RuntimeError("disk full")
         return close(attempt_id=attempt_id, reason=reason, now=now)
 
-    monkeypatch.setattr(service, "_close", close_or_fail)
+    monkeypatch.setattr(service, "attempt_close", close_or_fail)
     out = StringIO()
     with caplog.at_level(logging.ERROR), pytest.raises(CommandError) as error:
         call_command("close_expired_attempts", stdout=out)
@@ -53,7 +53,7 @@ def test_one_failing_attempt_does_not_stop_the_others(expired_attempts, monkeypa
     assert any(f"Expired attempt {failing.pk}" in r.getMessage() for r in caplog.records)
 
     # The next run closes it, and says nothing more is wrong.
-    monkeypatch.setattr(service, "_close", close)
+    monkeypatch.setattr(service, "attempt_close", close)
     out = StringIO()
     call_command("close_expired_attempts", stdout=out)
     assert "Closed 1 expired attempt(s)." in out.getvalue()

@@ -40,9 +40,10 @@ from core.roles import Role
 from exams.consumers import AttemptConsumer
 from exams.content import OptionInput, QuestionInput
 from exams.models import Answer, AttemptQuestion, AttemptStatus, Exam, QuestionOption
-from exams.services.attempts import attempt_start, attempt_submit, attempts_extend
+from exams.services.attempts import attempt_start, attempt_submit
 from exams.services.grading import answer_grade
 from exams.services.papers import ItemSpec, paper_create
+from exams.services.proctoring import attempts_extend
 from exams.services.questions import question_create
 from tests.exams.factories import answer_everything_right, category, make_exam
 from tests.exams.test_proctor import ATTEMPT_ROUTE, own_channel_layer  # noqa: F401 (fixture)

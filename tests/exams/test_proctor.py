@@ -26,14 +26,9 @@ from exams.consumers import AttemptConsumer, ProctorBoardConsumer
 from exams.models import Answer, AttemptStatus
 from exams.routing import websocket_urlpatterns
 from exams.selectors.proctor import ProctorState, proctor_board
-from exams.services.attempts import (
-    attempt_reopen,
-    attempt_start,
-    attempt_submit,
-    attempts_extend,
-    exam_close_early,
-)
+from exams.services.attempts import attempt_start, attempt_submit
 from exams.services.grading import answer_grade
+from exams.services.proctoring import attempt_reopen, attempts_extend, exam_close_early
 from tests.exams.factories import (
     answer_everything_right,
     make_exam,

@@ -12,8 +12,9 @@ from rest_framework.test import APIClient
 
 from exams.models import Exam
 from exams.selectors.exams import paper_sittings_over, results_visible, review_visible
-from exams.services.attempts import attempt_reopen, attempt_start, attempt_submit
+from exams.services.attempts import attempt_start, attempt_submit
 from exams.services.exams import override_set
+from exams.services.proctoring import attempt_reopen
 from tests.exams.factories import answer_everything_right, make_exam, make_paper, make_questions
 from tests.factories import EmployeeFactory
 

@@ -16,12 +16,8 @@ from PIL import Image as PillowImage
 from core.roles import Role
 from exams.content import OptionInput, QuestionInput
 from exams.models import Attempt, AttemptStatus, CloseReason, ResultsVisible
-from exams.services.attempts import (
-    attempt_start,
-    attempt_submit,
-    attempts_extend,
-    exam_close_early,
-)
+from exams.services.attempts import attempt_start, attempt_submit
+from exams.services.proctoring import attempts_extend, exam_close_early
 from exams.services.questions import question_create
 from tests.courses.factories import EnrollmentFactory, TrainingFactory
 from tests.exams.factories import (
